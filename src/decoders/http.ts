@@ -1,0 +1,62 @@
+// The generic HTTP decoder: the HTTP client semantic conventions, for every call. Service decoders add to
+// (and may override) what this gives.
+import type { Attributes } from '@opentelemetry/api';
+import { requestUrl, type Exchange } from '../exchange/types';
+import type { Redactor } from '../redaction/redactor';
+import type { DecodedSpan, Decoder } from './decoder';
+import * as A from '../semconv';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
+
+/** Headers recorded per span are capped: a misbehaving server cannot blow up a span. */
+const MAX_HEADERS = 64;
+
+function headerAttributes(prefix: string, headers: Record<string, string>, redactor: Redactor, out: Attributes): void {
+  let n = 0;
+  const redacted = redactor.headers(headers);
+  for (const name of Object.keys(redacted)) {
+    if (++n > MAX_HEADERS) break;
+    out[prefix + name] = [redacted[name]];
+  }
+}
+
+export function httpAttributes(x: Exchange, redactor: Redactor): Attributes {
+  const req = x.request;
+  const method = KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
+  const attrs: Attributes = {
+    [A.ATTR_HTTP_REQUEST_METHOD]: method,
+    [A.ATTR_URL_FULL]: redactor.url(requestUrl(req)),
+    [A.ATTR_URL_SCHEME]: req.scheme,
+    [A.ATTR_SERVER_ADDRESS]: req.host,
+    [A.ATTR_SERVER_PORT]: req.port,
+    [A.ATTR_NETWORK_PROTOCOL_VERSION]: req.protocolVersion,
+    [A.ATTR_WIRETAP_TRANSPORT]: req.transport,
+  };
+  if (method === '_OTHER') attrs[A.ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
+  headerAttributes(A.ATTR_HTTP_REQUEST_HEADER_PREFIX, req.headers, redactor, attrs);
+  if (x.response) {
+    attrs[A.ATTR_HTTP_RESPONSE_STATUS_CODE] = x.response.status;
+    headerAttributes(A.ATTR_HTTP_RESPONSE_HEADER_PREFIX, x.response.headers, redactor, attrs);
+    if (x.response.status >= 400) attrs[A.ATTR_ERROR_TYPE] = String(x.response.status);
+  }
+  if (x.error) {
+    attrs[A.ATTR_ERROR_TYPE] = x.error.type;
+    attrs[A.ATTR_WIRETAP_ERROR_MESSAGE] = redactor.text(x.error.message);
+  }
+  if (x.timings.responseStart !== undefined) {
+    attrs[A.ATTR_WIRETAP_TTFB_MS] = round(x.timings.responseStart - x.timings.start);
+  }
+  return attrs;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+export const httpDecoder: Decoder = {
+  name: 'http',
+  match: () => true,
+  decode(x, ctx): DecodedSpan {
+    return { name: `${x.request.method} ${x.request.host}`, kind: 'client', attributes: httpAttributes(x, ctx.redactor) };
+  },
+};

@@ -1,0 +1,66 @@
+// wiretap's own diagnostic log: stderr, prefixed, off by default above `warn`. Never the app's console.
+import { ENV } from '../config/env-names';
+
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
+const ORDER: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+let threshold = ORDER[parseLevel(process.env[ENV.WIRETAP_LOG_LEVEL])];
+const reportedOnce = new Set<string>();
+
+function parseLevel(value: string | undefined): LogLevel {
+  const v = (value ?? '').trim().toLowerCase();
+  return v in ORDER ? (v as LogLevel) : 'warn';
+}
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = ORDER[level];
+}
+
+function write(level: LogLevel, message: string): void {
+  if (ORDER[level] > threshold) return;
+  try {
+    process.stderr.write(`[wiretap] ${level}: ${message}\n`);
+  } catch {
+    // stderr closed: nothing more to do, and never the app's problem
+  }
+}
+
+export const diag = {
+  error: (m: string) => write('error', m),
+  warn: (m: string) => write('warn', m),
+  info: (m: string) => write('info', m),
+  debug: (m: string) => write('debug', m),
+  /** Logs a problem once per key, so a failing hot path cannot flood stderr. */
+  once(level: LogLevel, key: string, message: string): void {
+    if (reportedOnce.has(key)) return;
+    reportedOnce.add(key);
+    write(level, message);
+  },
+};
+
+/** Wraps a function on the app's path: any throw is logged once under `where` and swallowed. */
+export function guard<A extends unknown[], R>(where: string, fn: (...args: A) => R): (...args: A) => R | undefined {
+  return (...args: A) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      diag.once('error', `guard:${where}`, `${where} failed; the app is unaffected: ${describe(err)}`);
+      return undefined;
+    }
+  };
+}
+
+/** Runs `fn` once, guarded (for one-off calls on the app's path). */
+export function safely<R>(where: string, fn: () => R): R | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    diag.once('error', `guard:${where}`, `${where} failed; the app is unaffected: ${describe(err)}`);
+    return undefined;
+  }
+}
+
+export function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,55 @@
+// Turning a captured body prefix into text for a span: UTF-8 text as is, CBOR rendered as JSON, other
+// binary content as nothing (the size is recorded elsewhere).
+import type { CapturedBody, Headers } from './types';
+import { isTextContentType, looksLikeText, utf8Prefix } from './body';
+
+type CborDecode = (data: Buffer) => unknown;
+let cborDecode: CborDecode | null | undefined;
+
+function loadCbor(): CborDecode | null {
+  if (cborDecode !== undefined) return cborDecode;
+  try {
+    // Loaded on first CBOR body only: most processes never pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Decoder } = require('cbor-x') as typeof import('cbor-x');
+    const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
+    cborDecode = (data) => decoder.decode(data);
+  } catch {
+    cborDecode = null;
+  }
+  return cborDecode;
+}
+
+export function isCbor(contentType: string | undefined): boolean {
+  return !!contentType && /application\/cbor/i.test(contentType);
+}
+
+/** Renders a CBOR value as JSON text: byte strings as base64, big integers as strings, dates as ISO. */
+export function cborToJson(bytes: Buffer): string | undefined {
+  const decode = loadCbor();
+  if (!decode) return undefined;
+  try {
+    const value = decode(bytes);
+    return JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+      if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+        return Buffer.from((v as { data: number[] }).data).toString('base64');
+      }
+      return v;
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of a captured body, or undefined when it is binary, absent or empty. */
+export function bodyText(body: CapturedBody | undefined, headers: Headers | undefined): string | undefined {
+  if (!body || body.bytes.length === 0) return undefined;
+  const contentType = headers?.['content-type'];
+  if (isCbor(contentType)) return body.truncated ? undefined : cborToJson(body.bytes);
+  const text = isTextContentType(contentType);
+  if (text === false) return undefined;
+  if (text === undefined && !looksLikeText(body.bytes)) return undefined;
+  return utf8Prefix(body.bytes, body.truncated);
+}

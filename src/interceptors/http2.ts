@@ -1,0 +1,133 @@
+// The node:http2 client interceptor: patches connect(), then each session's request(). Each stream is one
+// exchange, watched passively (instance wrappers on write/end/emit/push, like the http interceptor).
+import http2 = require('node:http2');
+import { syncBuiltinESMExports } from 'node:module';
+import type { ClientHttp2Session, ClientHttp2Stream, OutgoingHttpHeaders } from 'node:http2';
+import type { Interceptor, Recorder, StartRecording } from './interceptor';
+import { fromObject } from '../exchange/headers';
+import type { Headers, RequestHead } from '../exchange/types';
+import { guard, safely } from '../diag/log';
+
+type AnyFn = (...args: any[]) => any;
+
+function authorityOf(authority: unknown): { scheme: 'http' | 'https'; host: string; port: number } {
+  const u = authority instanceof URL ? authority : new URL(typeof authority === 'string' ? authority : String((authority as { href?: string })?.href ?? authority));
+  const scheme = u.protocol === 'http:' ? 'http' : 'https';
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  return { scheme, host, port: u.port ? Number(u.port) : scheme === 'https' ? 443 : 80 };
+}
+
+function headOf(target: ReturnType<typeof authorityOf>, headers: OutgoingHttpHeaders | undefined): RequestHead {
+  const all = fromObject((headers ?? {}) as Record<string, string | string[] | number>);
+  const plain: Headers = {};
+  for (const name of Object.keys(all)) if (!name.startsWith(':')) plain[name] = all[name];
+  const rawPath = all[':path'] || '/';
+  const q = rawPath.indexOf('?');
+  return {
+    method: (all[':method'] || 'GET').toUpperCase(),
+    scheme: all[':scheme'] === 'http' ? 'http' : all[':scheme'] === 'https' ? 'https' : target.scheme,
+    host: target.host,
+    port: target.port,
+    path: q < 0 ? rawPath : rawPath.slice(0, q),
+    query: q < 0 ? '' : rawPath.slice(q + 1),
+    headers: plain,
+    protocolVersion: '2',
+    transport: 'http2',
+  };
+}
+
+function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
+  let responded = false;
+  let ended = false;
+  const onBody = guard('http2.body', (chunk: unknown, encoding: unknown) => {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+      rec.requestChunk(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+    }
+  });
+  const write = stream.write;
+  stream.write = function wiretapWrite(this: ClientHttp2Stream, ...args: unknown[]) {
+    onBody(args[0], args[1]);
+    return (write as AnyFn).apply(this, args);
+  } as typeof stream.write;
+  const end = stream.end;
+  stream.end = function wiretapEnd(this: ClientHttp2Stream, ...args: unknown[]) {
+    onBody(args[0], args[1]);
+    return (end as AnyFn).apply(this, args);
+  } as typeof stream.end;
+
+  const onPush = guard('http2.push', (chunk: unknown) => {
+    if (chunk === null) {
+      ended = true;
+      rec.end();
+    } else rec.responseChunk(chunk);
+  });
+  const push = stream.push;
+  stream.push = function wiretapPush(this: ClientHttp2Stream, chunk: unknown, encoding?: BufferEncoding) {
+    onPush(chunk);
+    return push.call(this, chunk, encoding);
+  } as typeof stream.push;
+
+  const onEvent = guard('http2.event', (event: string | symbol, arg: unknown) => {
+    if (event === 'response') {
+      responded = true;
+      const headers = fromObject(arg as Record<string, string | string[]>);
+      const status = Number(headers[':status'] ?? 0);
+      for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
+      rec.response(status, headers);
+    } else if (event === 'error') {
+      rec.fail(arg);
+    } else if (event === 'close' && !ended) {
+      const code = stream.rstCode;
+      rec.fail(Object.assign(new Error(responded ? 'stream closed before the response ended' : 'stream closed before a response'), {
+        code: code ? `NGHTTP2_${code}` : 'aborted',
+      }));
+    }
+  });
+  const emit = stream.emit;
+  stream.emit = function wiretapEmit(this: ClientHttp2Stream, event: string | symbol, ...rest: unknown[]) {
+    onEvent(event, rest[0]);
+    return emit.apply(this, [event, ...rest] as Parameters<typeof emit>);
+  } as typeof stream.emit;
+}
+
+function watchSession(session: ClientHttp2Session, authority: unknown, start: StartRecording): void {
+  const target = authorityOf(authority);
+  const request = session.request;
+  session.request = function wiretapRequest(this: ClientHttp2Session, headers?: OutgoingHttpHeaders, ...rest: unknown[]) {
+    let rec: Recorder | undefined;
+    let sent = headers;
+    safely('http2.request', () => {
+      rec = start(headOf(target, headers));
+      if (rec?.inject) {
+        const have = new Set(Object.keys(headers ?? {}).map((k) => k.toLowerCase()));
+        const extra = Object.entries(rec.inject).filter(([k]) => !have.has(k.toLowerCase()));
+        // A copy: the app's own headers object is never changed.
+        if (extra.length) sent = { ...(headers ?? {}), ...Object.fromEntries(extra) };
+      }
+    });
+    const stream = (request as AnyFn).call(this, sent, ...rest) as ClientHttp2Stream;
+    if (rec) {
+      const r = rec;
+      safely('http2.watch', () => watchStream(stream, r));
+    }
+    return stream;
+  } as typeof session.request;
+}
+
+export const http2Interceptor: Interceptor = {
+  name: 'http2',
+  install(start) {
+    const connect = http2.connect;
+    const patched = function connectWithWiretap(this: unknown, ...args: unknown[]) {
+      const session = (connect as AnyFn).apply(this, args) as ClientHttp2Session;
+      safely('http2.connect', () => watchSession(session, args[0], start));
+      return session;
+    };
+    Object.assign(http2, { connect: patched });
+    syncBuiltinESMExports();
+    return () => {
+      Object.assign(http2, { connect });
+      syncBuiltinESMExports();
+    };
+  },
+};

@@ -1,0 +1,149 @@
+// The undici / global fetch interceptor. Node's bundled undici (global fetch) and the npm `undici` package
+// both publish on the same named diagnostics channels, so one subscription covers every copy.
+//
+// Body chunks: undici >= 7.11 publishes `undici:request:bodyChunkSent` / `bodyChunkReceived`; older
+// copies (Node 20 and 22 bundle 6.x) do not. Feature detection is per undici copy (per Request
+// prototype): where the channels exist they are used; elsewhere the Request instance's own onBodySent /
+// onData are wrapped, which sees the same chunks without reading, buffering or delaying any of them.
+import diagnosticsChannel = require('node:diagnostics_channel');
+import type { Interceptor, Recorder, StartRecording } from './interceptor';
+import { fromFlatList, fromRawString } from '../exchange/headers';
+import type { Headers, RequestHead } from '../exchange/types';
+import { guard, safely } from '../diag/log';
+import { UNDICI_CHANNELS as CH } from './channels';
+
+interface UndiciRequest {
+  origin?: string | URL;
+  method?: string;
+  path?: string;
+  headers?: string | unknown[];
+  body?: unknown;
+  addHeader?(name: string, value: string): unknown;
+  onData?(chunk: Buffer): unknown;
+  onBodySent?(chunk: unknown): unknown;
+}
+
+const recorders = new WeakMap<object, Recorder>();
+const publishesChunks = new WeakMap<object, boolean>();
+
+/** Whether this copy of undici publishes the body-chunk channels (>= 7.11), detected once per copy. */
+function hasChunkChannels(request: UndiciRequest): boolean {
+  const proto = Object.getPrototypeOf(request) as object | null;
+  if (!proto) return false;
+  let known = publishesChunks.get(proto);
+  if (known === undefined) {
+    const onData = (proto as UndiciRequest).onData;
+    known = typeof onData === 'function' && Function.prototype.toString.call(onData).includes('bodyChunkReceived');
+    publishesChunks.set(proto, known);
+  }
+  return known;
+}
+
+const originCache = new Map<string, { scheme: 'http' | 'https'; host: string; port: number }>();
+
+function parseOrigin(origin: string | URL | undefined): { scheme: 'http' | 'https'; host: string; port: number } {
+  const key = String(origin ?? '');
+  let parsed = originCache.get(key);
+  if (!parsed) {
+    const u = new URL(key);
+    const scheme = u.protocol === 'https:' ? 'https' : 'http';
+    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    parsed = { scheme, host, port: u.port ? Number(u.port) : scheme === 'https' ? 443 : 80 };
+    if (originCache.size > 1000) originCache.clear();
+    originCache.set(key, parsed);
+  }
+  return parsed;
+}
+
+function requestHeaders(request: UndiciRequest): Headers {
+  const h = request.headers;
+  if (typeof h === 'string') return fromRawString(h);
+  if (Array.isArray(h)) return fromFlatList(h as string[]);
+  return {};
+}
+
+function headOf(request: UndiciRequest): RequestHead {
+  const { scheme, host, port } = parseOrigin(request.origin);
+  const rawPath = request.path || '/';
+  const q = rawPath.indexOf('?');
+  return {
+    method: (request.method || 'GET').toUpperCase(),
+    scheme,
+    host,
+    port,
+    path: q < 0 ? rawPath : rawPath.slice(0, q),
+    query: q < 0 ? '' : rawPath.slice(q + 1),
+    headers: requestHeaders(request),
+    protocolVersion: '1.1',
+    transport: 'undici',
+  };
+}
+
+function onCreate(start: StartRecording, request: UndiciRequest): void {
+  const rec = start(headOf(request));
+  if (!rec) return;
+  recorders.set(request, rec);
+  if (rec.inject && typeof request.addHeader === 'function') {
+    for (const [name, value] of Object.entries(rec.inject)) request.addHeader(name, value);
+  }
+  if (!rec.wantsBodies || hasChunkChannels(request)) return;
+  const onBodySent = request.onBodySent;
+  if (typeof onBodySent === 'function') {
+    const seen = guard('undici.bodySent', (chunk: unknown) => rec.requestChunk(chunk));
+    request.onBodySent = function wiretapOnBodySent(this: UndiciRequest, chunk: unknown) {
+      seen(chunk);
+      return onBodySent.call(this, chunk);
+    };
+  }
+  const onData = request.onData;
+  if (typeof onData === 'function') {
+    const seen = guard('undici.data', (chunk: unknown) => rec.responseChunk(chunk));
+    request.onData = function wiretapOnData(this: UndiciRequest, chunk: Buffer) {
+      seen(chunk);
+      return onData.call(this, chunk);
+    };
+  }
+}
+
+type Listener = (message: unknown) => void;
+
+export const undiciInterceptor: Interceptor = {
+  name: 'undici',
+  install(start) {
+    const listeners: Record<string, Listener> = {
+      [CH.create]: guard('undici.create', (m: unknown) => onCreate(start, (m as { request: UndiciRequest }).request)),
+      [CH.headers]: guard('undici.headers', (m: unknown) => {
+        const { request, response } = m as { request: object; response: { statusCode: number; headers: Buffer[] } };
+        recorders.get(request)?.response(response.statusCode, fromFlatList(response.headers));
+      }),
+      [CH.bodyChunkSent]: guard('undici.bodyChunkSent', (m: unknown) => {
+        const { request, chunk } = m as { request: object; chunk: unknown };
+        recorders.get(request)?.requestChunk(chunk);
+      }),
+      [CH.bodyChunkReceived]: guard('undici.bodyChunkReceived', (m: unknown) => {
+        const { request, chunk } = m as { request: object; chunk: unknown };
+        recorders.get(request)?.responseChunk(chunk);
+      }),
+      [CH.trailers]: guard('undici.trailers', (m: unknown) => {
+        const { request } = m as { request: object };
+        const rec = recorders.get(request);
+        if (rec) {
+          recorders.delete(request);
+          rec.end();
+        }
+      }),
+      [CH.error]: guard('undici.error', (m: unknown) => {
+        const { request, error } = m as { request: object; error: unknown };
+        const rec = recorders.get(request);
+        if (rec) {
+          recorders.delete(request);
+          rec.fail(error);
+        }
+      }),
+    };
+    for (const [name, fn] of Object.entries(listeners)) diagnosticsChannel.subscribe(name, fn);
+    return () => {
+      for (const [name, fn] of Object.entries(listeners)) safely('undici.unsubscribe', () => diagnosticsChannel.unsubscribe(name, fn));
+    };
+  },
+};

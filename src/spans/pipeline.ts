@@ -1,0 +1,274 @@
+// The recording pipeline: one Recording per HTTP attempt. It starts the span when the request starts
+// (so an in-flight call can be reported), collects the exchange from the interceptor, and at the end
+// describes it (decoder + redactor) and ends the span.
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { isTracingSuppressed, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Config } from '../config/load';
+import type { DecodedKind, Decoder } from '../decoders/decoder';
+import type { DecoderRegistry } from '../decoders/registry';
+import { BodyCollector } from '../exchange/body';
+import type { Exchange, Headers, RequestHead } from '../exchange/types';
+import type { Recorder, StartRecording } from '../interceptors/interceptor';
+import type { Redactor } from '../redaction/redactor';
+import { describeExchange, type SpanDescription } from './describe';
+import { diag, describe } from '../diag/log';
+import * as A from '../semconv';
+
+export interface PipelineOptions {
+  config: Pick<Config, 'captureBodies' | 'maxBodyBytes' | 'maxErrorBodyBytes' | 'maxInflight' | 'propagate'>;
+  registry: DecoderRegistry;
+  redactor: Redactor;
+  tracer: () => Tracer;
+  /** Called with each finished exchange and its description (record mode). */
+  onExchange?: (exchange: Exchange, description: SpanDescription) => void;
+}
+
+const KIND: Record<DecodedKind, SpanKind> = {
+  client: SpanKind.CLIENT,
+  producer: SpanKind.PRODUCER,
+  consumer: SpanKind.CONSUMER,
+  internal: SpanKind.INTERNAL,
+};
+
+const setter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+const w3c = new W3CTraceContextPropagator();
+
+/** Milliseconds since the epoch, sub-millisecond precision, monotonic within the process. */
+const origin = performance.timeOrigin;
+export const now = (): number => origin + performance.now();
+
+export function errorType(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: unknown; name?: unknown };
+    if (typeof e.code === 'string' && e.code) return e.code;
+    if (e.name === 'AbortError') return 'aborted';
+    if (e.name === 'TimeoutError') return 'timeout';
+    if (typeof e.name === 'string' && e.name) return e.name;
+  }
+  return 'Error';
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return String(err);
+}
+
+export class Pipeline {
+  readonly inflight = new Set<Recording>();
+  droppedInflight = 0;
+
+  constructor(readonly options: PipelineOptions) {}
+
+  readonly start: StartRecording = (head: RequestHead) => {
+    try {
+      const active = context.active();
+      if (isTracingSuppressed(active)) return undefined;
+      if (this.inflight.size >= this.options.config.maxInflight) {
+        if (this.droppedInflight++ === 0) diag.warn(`more than ${this.options.config.maxInflight} calls in flight; not recording the excess`);
+        return undefined;
+      }
+      const decoder = this.options.registry.match(head);
+      const recording = new Recording(this, head, decoder, active);
+      this.inflight.add(recording);
+      return recording;
+    } catch (err) {
+      diag.once('error', 'pipeline.start', `could not start recording: ${describe(err)}`);
+      return undefined;
+    }
+  };
+
+  /** Ends every in-flight recording as unfinished (process exit, crash, timeout watchdog). */
+  reportInflight(reason: string): number {
+    let n = 0;
+    for (const r of [...this.inflight]) {
+      r.finishIncomplete(reason);
+      n++;
+    }
+    return n;
+  }
+}
+
+export class Recording implements Recorder {
+  readonly span: Span;
+  readonly inject: Record<string, string> | undefined;
+  readonly wantsBodies: boolean;
+  private readonly exchange: Exchange;
+  private requestBody?: BodyCollector;
+  private responseBody?: BodyCollector;
+  private done = false;
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    head: RequestHead,
+    private readonly decoder: Decoder,
+    parent: ReturnType<typeof context.active>,
+  ) {
+    const startTime = now();
+    let kindHint: DecodedKind | undefined;
+    try {
+      kindHint = decoder.kindHint?.(head);
+    } catch {
+      kindHint = undefined;
+    }
+    this.span = pipeline.options.tracer().startSpan(
+      `${head.method} ${head.host}`,
+      {
+        kind: KIND[kindHint ?? 'client'],
+        startTime,
+        attributes: {
+          [A.ATTR_HTTP_REQUEST_METHOD]: head.method,
+          [A.ATTR_SERVER_ADDRESS]: head.host,
+          [A.ATTR_SERVER_PORT]: head.port,
+        },
+      },
+      parent,
+    );
+    this.exchange = { request: head, timings: { start: startTime } };
+    const { config } = pipeline.options;
+    this.wantsBodies = this.span.isRecording() && config.captureBodies !== 'off';
+    this.inject = config.propagate ? this.headersToInject(head, parent) : undefined;
+  }
+
+  private headersToInject(head: RequestHead, parent: ReturnType<typeof context.active>): Record<string, string> | undefined {
+    const carrier: Record<string, string> = {};
+    const sc = this.span.spanContext();
+    // Never overwrite what the request already carries (it may be covered by a signature).
+    if (head.headers['traceparent'] === undefined) {
+      const ctx = trace.setSpan(parent, this.span);
+      // The global propagator when the app configured one (e.g. with B3), W3C otherwise.
+      const globalFields = propagation.fields();
+      if (globalFields.length > 0) propagation.inject(ctx, carrier, setter);
+      else w3c.inject(ctx, carrier, setter);
+    }
+    if (this.decoder.inject) {
+      try {
+        const extra = this.decoder.inject(head, {
+          traceId: sc.traceId,
+          spanId: sc.spanId,
+          sampled: (sc.traceFlags & 1) === 1,
+        });
+        if (extra) Object.assign(carrier, extra);
+      } catch (err) {
+        diag.once('error', `inject:${this.decoder.name}`, `decoder ${this.decoder.name}: inject threw: ${describe(err)}`);
+      }
+    }
+    for (const name of Object.keys(carrier)) {
+      if (head.headers[name.toLowerCase()] !== undefined) delete carrier[name];
+    }
+    return Object.keys(carrier).length ? carrier : undefined;
+  }
+
+  requestHeaders(headers: Headers): void {
+    Object.assign(this.exchange.request.headers, headers);
+  }
+
+  requestChunk(chunk: unknown, encoding?: BufferEncoding): void {
+    if (this.done || !this.wantsBodies) return;
+    // Requests capture up to the error cap: whether the call fails is not known yet.
+    (this.requestBody ??= new BodyCollector(this.pipeline.options.config.maxErrorBodyBytes)).push(chunk, encoding);
+  }
+
+  requestBodyUnknown(): void {
+    if (this.done || !this.wantsBodies) return;
+    (this.requestBody ??= new BodyCollector(this.pipeline.options.config.maxErrorBodyBytes)).unknownSize = true;
+  }
+
+  response(status: number, headers: Headers): void {
+    if (this.done) return;
+    this.exchange.response = { status, headers };
+    this.exchange.timings.responseStart = now();
+  }
+
+  responseChunk(chunk: unknown): void {
+    if (this.done || !this.wantsBodies) return;
+    if (!this.responseBody) {
+      const failed = (this.exchange.response?.status ?? 0) >= 400;
+      const { maxBodyBytes, maxErrorBodyBytes } = this.pipeline.options.config;
+      this.responseBody = new BodyCollector(failed ? maxErrorBodyBytes : maxBodyBytes);
+    }
+    this.responseBody.push(chunk);
+  }
+
+  end(): void {
+    if (this.done) return;
+    this.finish();
+  }
+
+  fail(error: unknown): void {
+    if (this.done) return;
+    this.exchange.error = { type: errorType(error), message: errorMessage(error) };
+    this.finish();
+  }
+
+  finishIncomplete(reason: string): void {
+    if (this.done) return;
+    this.exchange.incomplete = true;
+    this.exchange.error ??= { type: 'incomplete', message: `still in flight at ${reason}` };
+    this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.pipeline.inflight.delete(this);
+    const x = this.exchange;
+    x.timings.end = now();
+    try {
+      if (this.requestBody) x.requestBody = this.requestBody.finish(x.request.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
+      if (this.responseBody) x.responseBody = this.responseBody.finish(x.response?.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
+      if (!this.span.isRecording()) {
+        this.span.end(x.timings.end);
+        return;
+      }
+      const { registry, redactor, config } = this.pipeline.options;
+      const d = describeExchange(x, this.decoder, {
+        redactor,
+        captureBodies: config.captureBodies,
+        maxBodyBytes: config.maxBodyBytes,
+        maxErrorBodyBytes: config.maxErrorBodyBytes,
+        state: registry.stateOf(this.decoder),
+      });
+      applyDescription(this.span, d);
+      this.span.end(x.timings.end);
+      this.pipeline.options.onExchange?.(x, d);
+    } catch (err) {
+      diag.once('error', 'pipeline.finish', `could not finish a span: ${describe(err)}`);
+      try {
+        this.span.end(x.timings.end);
+      } catch {
+        /* nothing more to do */
+      }
+    }
+  }
+}
+
+export function applyDescription(span: Span, d: SpanDescription): void {
+  span.updateName(d.name);
+  span.setAttributes(d.attributes);
+  // The kind is fixed at start in the OpenTelemetry API; SDK spans keep it as a plain field, so a decoder
+  // that learns it from the body (e.g. SNS Publish over the query protocol) can still correct it.
+  const wanted = KIND[d.kind];
+  const sdkSpan = span as unknown as { kind?: SpanKind };
+  if (sdkSpan.kind !== undefined && sdkSpan.kind !== wanted) {
+    try {
+      sdkSpan.kind = wanted;
+    } catch {
+      /* a foreign Span implementation: keep the start kind */
+    }
+  }
+  if (d.links) for (const link of d.links) span.addLink(link);
+  if (d.error) span.setStatus({ code: SpanStatusCode.ERROR, message: d.error.message ?? d.error.type });
+}
