@@ -1,0 +1,53 @@
+// The default exporter: OTLP-JSON, one ExportTraceServiceRequest per line, appended to a local file.
+// Writes are synchronous: a batch is small, a local append is fast, and the same code path then works
+// at process.exit(), when nothing asynchronous runs any more.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { SyncExporter } from './types';
+
+export class FileSpanExporter implements SpanExporter, SyncExporter {
+  private fd: number | undefined;
+
+  constructor(readonly filePath: string) {}
+
+  private open(): number {
+    if (this.fd === undefined) {
+      fs.mkdirSync(path.dirname(path.resolve(this.filePath)), { recursive: true });
+      this.fd = fs.openSync(this.filePath, 'a');
+    }
+    return this.fd;
+  }
+
+  exportSync(spans: ReadableSpan[]): void {
+    if (spans.length === 0) return;
+    const body = JsonTraceSerializer.serializeRequest(spans);
+    if (!body) return;
+    const fd = this.open();
+    fs.writeSync(fd, Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+  }
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    try {
+      this.exportSync(spans);
+      done({ code: ExportResultCode.SUCCESS });
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      this.fd = undefined;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+// Where spans go. If the app registered its own global TracerProvider, wiretap's spans go through it and
+// wiretap adds no second provider. Otherwise wiretap keeps a private SDK provider (never registered
+// globally, so an app that registers one later still can) with its export queues.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  processDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
+import type { Config, Env } from '../config/load';
+import { createExporters } from '../exporters';
+import { ExportQueueProcessor, type QueueOptions } from '../exporters/queue';
+import { diag } from '../diag/log';
+
+export const TRACER_NAME = 'wiretap';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const VERSION: string = (require('../../package.json') as { version: string }).version;
+
+function numberFromEnv(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (Number.isFinite(n) && n > 0) return n;
+  diag.warn(`${name}=${raw} is not a positive number; using ${fallback}`);
+  return fallback;
+}
+
+export function queueOptions(env: Env): QueueOptions {
+  const maxQueueSize = numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048);
+  return {
+    maxQueueSize,
+    maxExportBatchSize: Math.min(maxQueueSize, numberFromEnv(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512)),
+    scheduledDelayMillis: numberFromEnv(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMillis: numberFromEnv(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+  };
+}
+
+/** The app's package.json name, found from the entry script upwards, then from the working directory. */
+export function packageName(): string | undefined {
+  const starts = [process.argv[1] ? path.dirname(path.resolve(process.argv[1])) : undefined, process.cwd()];
+  for (const start of starts) {
+    let dir = start;
+    for (let i = 0; dir && i < 32; i++) {
+      const file = path.join(dir, 'package.json');
+      try {
+        const name = (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown }).name;
+        if (typeof name === 'string' && name) return name;
+      } catch {
+        /* no package.json here */
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return undefined;
+}
+
+function buildResource(env: Env): Resource {
+  let resource = defaultResource();
+  const name = packageName();
+  if (name) resource = resource.merge(resourceFromAttributes({ 'service.name': name }));
+  // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the package name.
+  resource = resource.merge(detectResources({ detectors: [processDetector, envDetector] }));
+  if (env.OTEL_SERVICE_NAME) resource = resource.merge(resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME }));
+  return resource;
+}
+
+/** True when the app (or another agent) registered a real global TracerProvider. */
+function appProvider(): TracerProvider | undefined {
+  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  const delegate = typeof global.getDelegate === 'function' ? global.getDelegate() : global;
+  if (!delegate || delegate.constructor?.name === 'NoopTracerProvider') return undefined;
+  return global;
+}
+
+export class Tracing {
+  private own: BasicTracerProvider | undefined;
+  private ownTracer: Tracer | undefined;
+  private appTracer: Tracer | undefined;
+  private appTracerOf: TracerProvider | undefined;
+  readonly processors: ExportQueueProcessor[] = [];
+
+  constructor(
+    private readonly config: Config,
+    private readonly env: Env,
+  ) {}
+
+  /** The provider wiretap's spans use now: the app's global one if registered, else wiretap's own. */
+  provider(): TracerProvider {
+    return appProvider() ?? this.ownProvider();
+  }
+
+  ownProvider(): BasicTracerProvider {
+    if (!this.own) {
+      const options = queueOptions(this.env);
+      for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, options));
+      this.own = new BasicTracerProvider({ resource: buildResource(this.env), spanProcessors: this.processors });
+    }
+    return this.own;
+  }
+
+  readonly tracer = (): Tracer => {
+    const app = appProvider();
+    if (app) {
+      if (this.appTracerOf !== app) {
+        this.appTracer = app.getTracer(TRACER_NAME, VERSION);
+        this.appTracerOf = app;
+      }
+      return this.appTracer!;
+    }
+    return (this.ownTracer ??= this.ownProvider().getTracer(TRACER_NAME, VERSION));
+  };
+
+  get pending(): number {
+    return this.processors.reduce((n, p) => n + p.pending, 0);
+  }
+
+  /** Writes queued spans synchronously where the exporter can (exit path). */
+  flushSync(): void {
+    for (const p of this.processors) p.flushSync();
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.processors.map((p) => p.forceFlush()));
+    const app = appProvider() as (TracerProvider & { forceFlush?: () => Promise<void> }) | undefined;
+    if (app?.forceFlush) await app.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.processors.map((p) => p.shutdown()));
+  }
+}
