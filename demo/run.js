@@ -1,0 +1,45 @@
+// `npm run demo`: starts the local servers, runs demo/app.js under the wiretap preload, and prints the
+// resulting traces as a tree. No account, no cloud: everything listens on 127.0.0.1.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startDemoServers } = require('./servers');
+
+async function main() {
+  const root = path.resolve(__dirname, '..');
+  const outDir = path.join(root, 'demo', 'out');
+  fs.mkdirSync(outDir, { recursive: true });
+  const traces = path.join(outDir, 'wiretap-traces.jsonl');
+  fs.rmSync(traces, { force: true });
+
+  const servers = await startDemoServers();
+  console.log('demo: servers up on 127.0.0.1; running demo/app.js with --require wiretap/register\n');
+  const child = await new Promise((resolve) => {
+    const { spawn } = require('node:child_process');
+    const p = spawn(process.execPath, ['--require', path.join(root, 'dist', 'register.js'), path.join(__dirname, 'app.js')], {
+      env: { ...process.env, ...servers.env, WIRETAP_FILE: traces, OTEL_SERVICE_NAME: 'demo-shop', OTEL_TRACES_EXPORTER: 'file' },
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
+    p.on('exit', (code, signal) => resolve({ code, signal }));
+    p.once('message', async ({ port }) => {
+      // One transaction: POST /checkout, then ask the app to stop.
+      const res = await fetch(`http://127.0.0.1:${port}/checkout`, { method: 'POST' });
+      await res.text();
+      p.send('quit');
+    });
+  });
+  await servers.close();
+  if (child.code !== 0) {
+    console.error(`\ndemo app exited with ${child.code ?? child.signal}`);
+    process.exitCode = 1;
+  }
+  console.log(`\nwiretap wrote ${path.relative(process.cwd(), traces)}; the traces:\n`);
+  const view = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'view', traces], { stdio: 'inherit' });
+  if (view.status !== 0) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
