@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../../src/config/load';
+
+describe('loadConfig', () => {
+  it('defaults to the file exporter, bodies on, 2 KiB cap', () => {
+    const c = loadConfig({});
+    expect(c.enabled).to.equal(true);
+    expect(c.exporters).to.deep.equal(['file']);
+    expect(c.filePath).to.equal('wiretap-traces.jsonl');
+    expect(c.captureBodies).to.equal('all');
+    expect(c.maxBodyBytes).to.equal(2048);
+    expect(c.maxErrorBodyBytes).to.equal(8192);
+    expect(c.otlp.protocol).to.equal('http/protobuf');
+  });
+
+  it('reads the standard OTEL_* variables', () => {
+    const c = loadConfig({ OTEL_TRACES_EXPORTER: 'otlp, console', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    expect(c.exporters).to.deep.equal(['otlp', 'console']);
+    expect(c.otlp.protocol).to.equal('http/json');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).otlp.protocol).to.equal('http/protobuf');
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).exporters).to.deep.equal([]);
+    expect(loadConfig({ OTEL_SDK_DISABLED: 'true' }).enabled).to.equal(false);
+    expect(loadConfig({ WIRETAP_DISABLED: '1' }).enabled).to.equal(false);
+  });
+
+  it('falls back to defaults on bad values instead of throwing', () => {
+    const c = loadConfig({ WIRETAP_MAX_BODY_BYTES: 'lots', WIRETAP_CAPTURE_BODIES: 'some', OTEL_TRACES_EXPORTER: 'zipkin', WIRETAP_LOG_LEVEL: 'none' });
+    expect(c.maxBodyBytes).to.equal(2048);
+    expect(c.captureBodies).to.equal('all');
+    expect(c.exporters).to.deep.equal(['file']);
+  });
+
+  it('keeps the error cap at least the normal cap, and parses lists', () => {
+    const c = loadConfig({ WIRETAP_MAX_BODY_BYTES: '10000', WIRETAP_DECODERS: './a.js, ./b.js', WIRETAP_REDACT_HEADERS: 'X-Internal-Key' });
+    expect(c.maxErrorBodyBytes).to.equal(10000);
+    expect(c.decoderModules).to.deep.equal(['./a.js', './b.js']);
+    expect(c.redaction.headers).to.deep.equal(['x-internal-key']);
+    expect(Object.isFrozen(c)).to.equal(true);
+  });
+});
