@@ -18,7 +18,7 @@ async function main() {
   const child = await new Promise((resolve) => {
     const { spawn } = require('node:child_process');
     const p = spawn(process.execPath, ['--require', path.join(root, 'dist', 'register.js'), path.join(__dirname, 'app.js')], {
-      env: { ...process.env, ...servers.env, WIRETAP_FILE: traces, OTEL_SERVICE_NAME: 'demo-shop', OTEL_TRACES_EXPORTER: 'file' },
+      env: { ...process.env, ...servers.env, WIRETAP_FILE: traces, OTEL_SERVICE_NAME: 'demo-shop', OTEL_TRACES_EXPORTER: 'file', NODE_NO_WARNINGS: '1' },
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
     p.on('exit', (code, signal) => resolve({ code, signal }));

@@ -1,5 +1,5 @@
 // Local servers for the demo, all on 127.0.0.1: a plain HTTP inventory API and an HTTPS payments API.
-// Service fakes (DynamoDB, SQS, Stripe, Algolia) are added by startDemoServers as they exist.
+// The service fakes (DynamoDB, SQS, Stripe, Algolia) live in fakes.js.
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
@@ -54,11 +54,13 @@ async function startDemoServers() {
     { key: fs.readFileSync(path.join(certs, 'demo-key.pem')), cert: fs.readFileSync(path.join(certs, 'demo-cert.pem')) },
     paymentsHandler,
   );
-  const servers = [inventory, payments];
+  const fakes = await require('./fakes').startFakes();
+  const servers = [inventory, payments, ...fakes.servers];
   const env = {
     DEMO_INVENTORY_URL: `http://127.0.0.1:${await listen(inventory)}`,
     DEMO_PAYMENTS_URL: `https://127.0.0.1:${await listen(payments)}`,
     DEMO_CA_FILE: path.join(certs, 'demo-cert.pem'),
+    ...fakes.env,
   };
   return {
     env,

@@ -6,7 +6,6 @@ const KIND_NAMES: Record<number, string> = { 1: 'internal', 2: 'server', 3: 'cli
 
 /** Attributes worth a glance, in the order shown; the first ones found are printed. */
 const KEY_ATTRIBUTES = [
-  'http.response.status_code',
   'error.type',
   'db.collection.name',
   'aws.dynamodb.table_names',
@@ -44,7 +43,9 @@ function describeSpan(s: FlatSpan, maxAttributes: number): string {
     if (v !== undefined && v !== '') parts.push(`${key}=${shortValue(v)}`);
   }
   const kind = KIND_NAMES[s.kind] ?? String(s.kind);
-  return `${s.name}  ${durationMs(s).toFixed(1)} ms  ${status}  [${kind}]${parts.length ? `  ${parts.join('  ')}` : ''}`;
+  const code = s.attributes['http.response.status_code'];
+  const http = code !== undefined ? `  HTTP ${code}` : '';
+  return `${s.name}  ${durationMs(s).toFixed(1)} ms  ${status}${http}  [${kind}]${parts.length ? `  ${parts.join('  ')}` : ''}`;
 }
 
 export interface TreeOptions {

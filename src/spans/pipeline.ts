@@ -20,6 +20,7 @@ import type { Exchange, Headers, RequestHead } from '../exchange/types';
 import type { Recorder, StartRecording } from '../interceptors/interceptor';
 import type { Redactor } from '../redaction/redactor';
 import { describeExchange, type SpanDescription } from './describe';
+import { httpDecoder } from '../decoders/http';
 import { diag, describe } from '../diag/log';
 import * as A from '../semconv';
 
@@ -114,7 +115,7 @@ export class Recording implements Recorder {
   constructor(
     private readonly pipeline: Pipeline,
     head: RequestHead,
-    private readonly decoder: Decoder,
+    private decoder: Decoder,
     parent: ReturnType<typeof context.active>,
   ) {
     const startTime = now();
@@ -234,6 +235,8 @@ export class Recording implements Recorder {
         return;
       }
       const { registry, redactor, config } = this.pipeline.options;
+      // Headers set after the request was created (setHeader before the first write) may name a service.
+      if (this.decoder === httpDecoder) this.decoder = registry.match(x.request);
       const d = describeExchange(x, this.decoder, {
         redactor,
         captureBodies: config.captureBodies,

@@ -17,6 +17,6 @@ describe('renderTree', () => {
     expect(lines[0]).to.equal('trace t1');
     expect(lines[1]).to.match(/^└─ POST \/checkout {2}10\.0 ms {2}ok {2}\[server\]/);
     expect(lines[2]).to.match(/^ {3}├─ DynamoDB\.GetItem .*aws\.dynamodb\.table_names=orders/);
-    expect(lines[3]).to.match(/^ {3}└─ GET b .*ERROR \(503\).*http\.response\.status_code=503/);
+    expect(lines[3]).to.match(/^ {3}└─ GET b .*ERROR \(503\) {2}HTTP 503 {2}\[client\]/);
   });
 });
