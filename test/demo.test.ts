@@ -1,0 +1,45 @@
+// The README's first command must keep working: run the demo and check what it prints and writes.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { readSpanFile } from './helpers/otlp';
+
+const root = path.resolve(__dirname, '../..');
+
+describe('npm run demo', function () {
+  this.timeout(60_000);
+  let output = '';
+
+  before(() => {
+    const r = spawnSync(process.execPath, [path.join(root, 'demo', 'run.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, WIRETAP_LOG_LEVEL: 'warn' } });
+    output = r.stdout + r.stderr;
+    expect(r.status, output).to.equal(0);
+  });
+
+  it('prints the checkout as one trace with decoded service spans', () => {
+    expect(output).to.match(/└─ POST .*\[server\]/);
+    for (const name of ['DynamoDB.GetItem', 'SQS.SendMessage', 'Stripe PaymentIntents.create', 'Algolia']) {
+      expect(output, name).to.include(name);
+    }
+    expect(output).to.match(/ERROR \(503\)/);
+  });
+
+  it('writes spans in which the throttled GetItem was retried and the 503 failed', () => {
+    const spans = readSpanFile(path.join(root, 'demo', 'out', 'wiretap-traces.jsonl'));
+    const gets = spans.filter((s) => s.name === 'DynamoDB.GetItem');
+    expect(gets).to.have.length(2);
+    expect(gets.map((s) => s.attributes['http.request.resend_count'] ?? 0)).to.deep.equal([0, 1]);
+    expect(gets[0].attributes['error.type']).to.equal('ThrottlingException');
+    const failed = spans.find((s) => s.attributes['http.response.status_code'] === 503);
+    expect(failed?.status.code).to.equal(2);
+    const traceIds = new Set(spans.filter((s) => s.kind === 3).map((s) => s.traceId));
+    expect(traceIds.size, 'all client calls belong to the checkout trace').to.equal(1);
+  });
+
+  it('leaks no credential from the demo into the trace file', () => {
+    const text = require('node:fs').readFileSync(path.join(root, 'demo', 'out', 'wiretap-traces.jsonl'), 'utf8');
+    for (const secret of ['sk_test_FAKEdemoKey000000000000', 'fake-demo-search-key', 'demo-FAKE-token-123', '4242424242424242', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']) {
+      expect(text, secret).to.not.include(secret);
+    }
+  });
+});
