@@ -4,7 +4,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { requestUrl, type Exchange, type RequestHead } from '../exchange/types';
 import { REDACTED } from '../redaction/redactor';
 import type { DecodeContext, DecodedSpan, Decoder } from './decoder';
-import { compileRoutes, resolveRoute, segments, type RouteMatch, type RouteRow } from './data/routes';
+import { compileRoutes, resolveRoute, segments, type RouteMatch, type RouteRow } from './route-table';
 import algoliaRoutes from './data/algolia-routes.json';
 import {
   ATTR_ALGOLIA_APPLICATION_ID,

@@ -3,7 +3,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Exchange, Headers, RequestHead } from '../exchange/types';
 import type { DecodeContext, DecodedSpan, Decoder } from './decoder';
-import { compileRoutes, resolveRoute, segments, type RouteRow } from './data/routes';
+import { compileRoutes, resolveRoute, segments, type RouteRow } from './route-table';
 import stripeRoutes from './data/stripe-routes.json';
 import {
   ATTR_ERROR_TYPE,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import algoliaRoutes from '../../../src/decoders/data/algolia-routes.json';
-import { resolveRoute, type RouteRow } from '../../../src/decoders/data/routes';
+import { resolveRoute, type RouteRow } from '../../../src/decoders/route-table';
 import { ALGOLIA_ROUTES, algoliaDecoder, isAlgoliaRequest } from '../../../src/decoders/algolia';
 import type { DecodeContext } from '../../../src/decoders/decoder';
 import type { RequestHead } from '../../../src/exchange/types';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import stripeRoutes from '../../../src/decoders/data/stripe-routes.json';
-import { resolveRoute, type RouteRow } from '../../../src/decoders/data/routes';
+import { resolveRoute, type RouteRow } from '../../../src/decoders/route-table';
 import { STRIPE_ROUTES, isStripeRequest, stripeDecoder } from '../../../src/decoders/stripe';
 import type { DecodeContext } from '../../../src/decoders/decoder';
 import type { RequestHead } from '../../../src/exchange/types';
