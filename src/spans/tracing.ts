@@ -19,8 +19,17 @@ import { ExportQueueProcessor, type QueueOptions } from '../exporters/queue';
 import { diag } from '../diag/log';
 
 export const TRACER_NAME = 'wiretap';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+export const VERSION: string = readVersion();
+
+function readVersion(): string {
+  try {
+    // dist/spans/tracing.js → the package's own package.json
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0'; // compiled somewhere else (a test build): the version is only a label
+  }
+}
 
 function numberFromEnv(env: Env, name: string, fallback: number): number {
   const raw = env[name];
