@@ -48,8 +48,17 @@ export function bodyText(body: CapturedBody | undefined, headers: Headers | unde
   if (!body || body.bytes.length === 0) return undefined;
   const contentType = headers?.['content-type'];
   if (isCbor(contentType)) return body.truncated ? undefined : cborToJson(body.bytes);
+  // A content encoding the collector could not undo leaves compressed bytes: size only, not garbage text.
+  if (stillEncoded(body.bytes, headers?.['content-encoding'])) return undefined;
   const text = isTextContentType(contentType);
   if (text === false) return undefined;
   if (text === undefined && !looksLikeText(body.bytes)) return undefined;
   return utf8Prefix(body.bytes, body.truncated);
+}
+
+function stillEncoded(bytes: Buffer, contentEncoding: string | undefined): boolean {
+  const enc = contentEncoding?.trim().toLowerCase();
+  if (!enc || enc === 'identity') return false;
+  if (enc !== 'gzip' && enc !== 'x-gzip' && enc !== 'deflate' && enc !== 'br') return true;
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b) || !looksLikeText(bytes);
 }

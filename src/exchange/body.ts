@@ -19,8 +19,9 @@ export class BodyCollector {
       this.size += length;
       const room = this.cap - this.captured;
       if (room <= 0) return;
-      // Slice the string before encoding so a huge string is never fully copied.
-      const part = chunk.length > room ? chunk.slice(0, room) : chunk;
+      // Slice the string before encoding so a huge string is never fully copied. Up to 4 characters per
+      // byte: hex and base64 strings need more characters than bytes, utf8 never fewer.
+      const part = chunk.length > room * 4 ? chunk.slice(0, room * 4) : chunk;
       const buf = Buffer.from(part, encoding);
       this.keep(buf.length > room ? buf.subarray(0, room) : buf);
       return;
@@ -62,6 +63,9 @@ export class BodyCollector {
   }
 }
 
+/** Most a captured (capped) compressed prefix may inflate to before it is given up as size only. */
+const DECODE_BUDGET = 1024 * 1024;
+
 /**
  * Decodes gzip/deflate/br for the captured prefix only. A truncated stream decodes as far as it goes
  * (sync flush), and the output is capped. Returns undefined when there is nothing to decode or it fails.
@@ -75,28 +79,31 @@ export function decodeContent(
   const enc = contentEncoding.trim().toLowerCase();
   if (enc === 'identity' || enc === '') return undefined;
   const limit = Math.max(1, maxOutput);
+  // zlib's sync calls give nothing back when the output passes maxOutputLength, so inflate into a larger,
+  // still bounded budget and keep the first `limit` bytes: a big compressed body keeps its prefix.
+  const budget = Math.max(limit + 1, DECODE_BUDGET);
   try {
     let out: Buffer;
     if (enc === 'gzip' || enc === 'x-gzip') {
-      out = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: limit + 1 });
+      out = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: budget });
     } else if (enc === 'deflate') {
       // Servers send both zlib-wrapped and raw deflate under this name.
       try {
-        out = zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: limit + 1 });
+        out = zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: budget });
       } catch {
-        out = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: limit + 1 });
+        out = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: budget });
       }
     } else if (enc === 'br') {
       out = zlib.brotliDecompressSync(raw, {
         finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        maxOutputLength: limit + 1,
+        maxOutputLength: budget,
       });
     } else {
       return undefined;
     }
-    return out.length > limit ? { bytes: out.subarray(0, limit), truncated: true } : { bytes: out, truncated: false };
+    return out.length > limit ? { bytes: Buffer.from(out.subarray(0, limit)), truncated: true } : { bytes: out, truncated: false };
   } catch (err) {
-    // maxOutputLength overflow throws RangeError: the prefix decoded past the cap.
+    // Past the budget (a compression bomb): size only.
     if (err instanceof RangeError) return { bytes: Buffer.alloc(0), truncated: true };
     return undefined;
   }

@@ -5,6 +5,7 @@ import type { Exchange } from '../exchange/types';
 import type { DecodedKind, Decoder, DecodeContext } from '../decoders/decoder';
 import { httpAttributes, httpDecoder } from '../decoders/http';
 import type { Redactor } from '../redaction/redactor';
+import { redactionService } from '../redaction/service-hint';
 import type { CaptureBodies } from '../config/load';
 import { bodyText } from '../exchange/body-text';
 import { utf8Prefix } from '../exchange/body';
@@ -87,8 +88,8 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
   const capture = options.captureBodies === 'all' || (options.captureBodies === 'decoded' && used !== httpDecoder.name);
   if (capture && addBodies) {
     const cap = failed ? options.maxErrorBodyBytes : options.maxBodyBytes;
-    const service = typeof attributes['rpc.service'] === 'string' ? (attributes['rpc.service'] as string) : undefined;
-    const operation = typeof attributes['rpc.method'] === 'string' ? (attributes['rpc.method'] as string) : undefined;
+    // Without a decoder's service (none matched, or it threw), the head still selects the service rules.
+    const { service, operation } = redactionService(attributes, x.request);
     putBody(attributes, 'request', ctx.requestText(), x.requestBody?.truncated ?? false, cap, x.request.headers['content-type'], redactor, service, operation);
     putBody(attributes, 'response', ctx.responseText(), x.responseBody?.truncated ?? false, cap, x.response?.headers['content-type'], redactor, service, operation);
   }

@@ -10,6 +10,15 @@ import { listFixtureFiles, loadFixture, toExchange, type Fixture } from '../fixt
 export { loadFixture, listFixtureFiles, toExchange };
 export type { Fixture, SpanDescription };
 
+export interface FolderResult {
+  /** The fixture file. */
+  file: string;
+  /** The span it decoded to (undefined when the file could not be read or decoding threw). */
+  span?: SpanDescription;
+  /** Mismatches with the file's `expect` block, or the error that stopped it; empty when it passes. */
+  problems: string[];
+}
+
 export interface DecodeOptions {
   /** Your decoders, tried before the built-in ones (as with registerDecoder). */
   decoders?: Decoder[];
@@ -66,4 +75,21 @@ export function checkFixture(fixture: Fixture, span: SpanDescription): string[] 
   for (const s of e.notContains ?? []) if (text.includes(s)) problems.push(`must not contain ${JSON.stringify(s)}`);
   for (const s of e.contains ?? []) if (!text.includes(s)) problems.push(`must contain ${JSON.stringify(s)}`);
   return problems;
+}
+
+/**
+ * Runs every `*.json` fixture under a folder (recursively, sorted) and checks it against its `expect`
+ * block. One result per file; a file that cannot be read or decoded is a result with a problem, never a
+ * throw, so a test runner can report every failure at once.
+ */
+export function decodeFixtureFolder(dir: string, options: DecodeOptions = {}): FolderResult[] {
+  return listFixtureFiles(dir).map((file) => {
+    try {
+      const fixture = loadFixture(file);
+      const span = decodeFixture(fixture, options);
+      return { file, span, problems: checkFixture(fixture, span) };
+    } catch (err) {
+      return { file, problems: [`could not decode: ${err instanceof Error ? err.message : String(err)}`] };
+    }
+  });
 }

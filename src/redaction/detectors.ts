@@ -1,0 +1,119 @@
+// Value detectors: secrets recognised by their shape, whatever key or header they sit under. All enabled
+// detectors are compiled into one alternation so a string is scanned once.
+import { REDACTED } from './redactor';
+
+export interface Detector {
+  /** Rule name, for WIRETAP_REDACT_DISABLE_DEFAULTS. */
+  name: string;
+  /** Regex source for one alternative (no capture groups of its own). */
+  source: string;
+  /** Second look at a match (checksums, character mix). False keeps the text. */
+  confirm?: (match: string) => boolean;
+  /** What the match becomes (default `[REDACTED]`). */
+  replace?: (match: string) => string;
+  /** Whether it also runs on URL paths (false for shapes that ordinary path segments can take). */
+  inPaths?: boolean;
+}
+
+/** Card numbers: Luhn-valid, 13 to 19 digits, with a known issuer prefix (keeps ms timestamps, which start with 1). */
+export function isCardNumber(candidate: string): boolean {
+  const digits = candidate.replace(/[ -]/g, '');
+  if (digits.length < 13 || digits.length > 19) return false;
+  if (!/^(4|5[1-5]|2[2-7]|3[47]|3[0689]|6[0-9]|35)/.test(digits)) return false;
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * AWS secret access keys: exactly 40 characters of [A-Za-z0-9/+] standing alone, with upper case, lower
+ * case and a digit. Hex digests (SHA-1 is 40 hex characters) have no upper case; base64 digests of 32
+ * bytes are 44 characters with `=`; both are kept. Other 40-character random tokens are masked, by design.
+ */
+export function looksLikeAwsSecret(candidate: string): boolean {
+  return /[A-Z]/.test(candidate) && /[a-z]/.test(candidate) && /[0-9]/.test(candidate);
+}
+
+export const DETECTORS: readonly Detector[] = [
+  // Before the others: a PEM block contains base64 runs the others would cut into pieces. A block cut by
+  // truncation is masked to the end.
+  { name: 'detect:private-key', source: '-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)', inPaths: true },
+  { name: 'detect:jwt', source: '\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]*)?', inPaths: true },
+  { name: 'detect:stripe-key', source: '\\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{6,}|\\bwhsec_[0-9A-Za-z]{6,}', inPaths: true },
+  // PaymentIntent/SetupIntent client secrets: `pi_123_secret_abc`.
+  { name: 'detect:stripe-client-secret', source: '\\b[a-z]{2,5}_[0-9A-Za-z]+_secret_[0-9A-Za-z]{4,}', inPaths: true },
+  { name: 'detect:aws-access-key-id', source: '\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b', inPaths: true },
+  {
+    name: 'detect:bearer',
+    source: '\\b(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \\t]+[A-Za-z0-9._~+/-]{8,}=*',
+    replace: (m) => `${m.slice(0, m.search(/[ \t]/))} ${REDACTED}`,
+    inPaths: true,
+  },
+  // `scheme://user:password@host` inside any value (connection strings, DATABASE_URL).
+  { name: 'detect:url-userinfo', source: '(?<=[a-z][a-z0-9+.-]*://)[^/\\s:@"\']+:[^/\\s@"\']+(?=@)', inPaths: false },
+  { name: 'detect:card-number', source: '(?<![0-9-])(?:[0-9][ -]?){12,18}[0-9](?![0-9])', confirm: isCardNumber, inPaths: true },
+  { name: 'detect:aws-secret-key', source: '(?<![A-Za-z0-9/+=_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])', confirm: looksLikeAwsSecret, inPaths: false },
+];
+
+/** A compiled set of detectors: one regex, one pass. */
+export class DetectorSet {
+  private readonly all: RegExp | undefined;
+  private readonly paths: RegExp | undefined;
+  private readonly byGroup: Detector[];
+
+  constructor(detectors: readonly Detector[]) {
+    this.byGroup = [...detectors];
+    this.all = compile(this.byGroup, () => true);
+    this.paths = compile(this.byGroup, (d) => d.inPaths !== false);
+  }
+
+  get empty(): boolean {
+    return this.all === undefined;
+  }
+
+  /** The text with every detected secret masked. Returns the same string when nothing matched. */
+  redact(text: string, inPath = false): string {
+    const re = inPath ? this.paths : this.all;
+    // Below 8 characters no detector can match: the common case of short values costs one comparison.
+    if (!re || text.length < 8) return text;
+    re.lastIndex = 0;
+    return text.replace(re, (...args: unknown[]) => {
+      const match = args[0] as string;
+      const groups = args[args.length - 1] as Record<string, string | undefined>;
+      for (let i = 0; i < this.byGroup.length; i++) {
+        if (groups[`d${i}`] === undefined) continue;
+        const d = this.byGroup[i];
+        if (d.confirm && !d.confirm(match)) return match;
+        return d.replace ? d.replace(match) : REDACTED;
+      }
+      return match;
+    });
+  }
+}
+
+function compile(detectors: Detector[], keep: (d: Detector) => boolean): RegExp | undefined {
+  const parts: string[] = [];
+  detectors.forEach((d, i) => {
+    // Inner groups are made non-capturing so group names stay the only captures that matter.
+    if (keep(d)) parts.push(`(?<d${i}>${d.source.replace(/\((?!\?)/g, '(?:')})`);
+  });
+  return parts.length ? new RegExp(parts.join('|'), 'g') : undefined;
+}
+
+/**
+ * The end of a value cut by truncation may be the start of a secret no detector can recognise yet (12
+ * digits of a card, half of a key). A trailing run that long is masked: when unsure, mask.
+ */
+export function maskCutTail(text: string): string {
+  const m = /(?:[0-9][ -]?){8,}$|[A-Za-z0-9/+=_.-]{16,}$/.exec(text);
+  return m ? `${text.slice(0, m.index)}${REDACTED}` : text;
+}
