@@ -36,6 +36,15 @@ describe('npm run demo', function () {
     expect(traceIds.size, 'all client calls belong to the checkout trace').to.equal(1);
   });
 
+  it('shows the producer → queue hop: the receive links back to the send', () => {
+    const spans = readSpanFile(path.join(root, 'demo', 'out', 'wiretap-traces.jsonl'));
+    const send = spans.find((s) => s.name === 'SQS.SendMessage');
+    const receive = spans.find((s) => s.name === 'SQS.ReceiveMessage');
+    expect(send?.kind).to.equal(4);
+    expect(receive?.links).to.deep.equal([{ traceId: send!.traceId, spanId: send!.spanId }]);
+    expect(receive?.attributes['messaging.message.id']).to.equal(send?.attributes['messaging.message.id']);
+  });
+
   it('leaks no credential from the demo into the trace file', () => {
     const text = require('node:fs').readFileSync(path.join(root, 'demo', 'out', 'wiretap-traces.jsonl'), 'utf8');
     for (const secret of ['sk_test_FAKEdemoKey000000000000', 'fake-demo-search-key', 'demo-FAKE-token-123', '4242424242424242', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']) {

@@ -7,21 +7,21 @@ const KIND_NAMES: Record<number, string> = { 1: 'internal', 2: 'server', 3: 'cli
 /** Attributes worth a glance, in the order shown; the first ones found are printed. */
 const KEY_ATTRIBUTES = [
   'error.type',
+  'http.request.resend_count',
   'db.collection.name',
   'aws.dynamodb.table_names',
   'messaging.destination.name',
   'messaging.message.id',
   'faas.invoked_name',
   'aws.s3.bucket',
-  'stripe.object_id',
-  'algolia.index_name',
+  'aws.s3.key',
+  'aws.kinesis.stream_name',
+  'stripe.object.id',
+  'stripe.error.decline_code',
+  'algolia.index.name',
   'algolia.query',
-  'http.request.resend_count',
-  'wiretap.aws.attempts',
-  'aws.request_id',
-  'cloud.region',
+  'algolia.nb_hits',
   'wiretap.incomplete',
-  'url.full',
 ];
 
 function durationMs(s: FlatSpan): number {
@@ -38,10 +38,15 @@ function describeSpan(s: FlatSpan, maxAttributes: number): string {
   const parts: string[] = [];
   for (const key of KEY_ATTRIBUTES) {
     if (parts.length >= maxAttributes) break;
-    if (key === 'url.full' && parts.length > 0) continue;
+    if (key === 'aws.dynamodb.table_names' && s.attributes['db.collection.name'] !== undefined) continue;
     const v = s.attributes[key];
     if (v !== undefined && v !== '') parts.push(`${key}=${shortValue(v)}`);
   }
+  // A generic HTTP span says most through its URL; a linked span (a consumer) says where it came from.
+  if (s.attributes['wiretap.decoder'] === 'http' && parts.length < maxAttributes && s.attributes['url.full'] !== undefined) {
+    parts.push(`url.full=${shortValue(s.attributes['url.full'])}`);
+  }
+  if (s.links.length > 0) parts.push(`links=${s.links.length}`);
   const kind = KIND_NAMES[s.kind] ?? String(s.kind);
   const code = s.attributes['http.response.status_code'];
   const http = code !== undefined ? `  HTTP ${code}` : '';
@@ -54,7 +59,7 @@ export interface TreeOptions {
 
 /** Renders spans as trees, traces in order of their first span. */
 export function renderTree(spans: FlatSpan[], options: TreeOptions = {}): string {
-  const maxAttributes = options.maxAttributes ?? 4;
+  const maxAttributes = options.maxAttributes ?? 3;
   const byTrace = new Map<string, FlatSpan[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId) ?? [];
