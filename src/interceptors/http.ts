@@ -1,10 +1,11 @@
 // The node:http / node:https client interceptor. It patches request/get on both modules and watches each
-// ClientRequest passively: instance-level wrappers on write/end/emit and on the response's push, so it
-// never adds a listener that changes behaviour (a 'response' listener would stop Node from dumping an
+// ClientRequest passively: instance-level wrappers on write/end, the `res` property and the response's push,
+// so it never adds a listener that changes behaviour (a 'response' listener would stop Node from dumping an
 // unread response; an 'error' listener would swallow a crash), never reads, pauses or resumes.
 import http = require('node:http');
 import https = require('node:https');
 import { syncBuiltinESMExports } from 'node:module';
+import { errorMonitor } from 'node:events';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromObject } from '../exchange/headers';
@@ -79,12 +80,10 @@ function watchResponse(res: IncomingMessage, rec: Recorder): void {
     else onChunk(chunk);
     return push.call(this, chunk, encoding);
   } as typeof res.push;
-  const emit = res.emit;
-  res.emit = function wiretapEmit(this: IncomingMessage, event: string | symbol, ...rest: unknown[]) {
-    if (event === 'error') onError(rest[0]);
-    else if (event === 'aborted') onError(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }));
-    return emit.apply(this, [event, ...rest] as Parameters<typeof emit>);
-  } as typeof res.emit;
+  // Listeners, not an emit wrapper (it would sit in the stack of anything thrown from the app's handlers):
+  // errorMonitor observes without handling, and Node never counts 'aborted' listeners.
+  res.on(errorMonitor, (err: unknown) => onError(err));
+  res.on('aborted', () => onError(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
   const onChunk = guard('http.response.chunk', (chunk: unknown) => rec.responseChunk(chunk));
   const onEnd = guard('http.response.end', () => rec.end());
   const onError = guard('http.response.error', (err: unknown) => rec.fail(err));
@@ -117,32 +116,40 @@ function watchRequest(req: ClientRequest, rec: Recorder): void {
     return (end as AnyFn).apply(this, args);
   } as typeof req.end;
 
-  const onEvent = guard('http.request.event', (event: string | symbol, arg: unknown) => {
-    switch (event) {
-      case 'response':
-        response = arg as IncomingMessage;
-        watchResponse(response, rec);
-        break;
-      case 'timeout':
-        timedOut = true;
-        break;
-      case 'error': {
-        const err = arg as { code?: string };
-        rec.fail(timedOut && (!err || err.code === 'ECONNRESET') ? Object.assign(new Error('request timed out'), { code: 'timeout' }) : arg);
-        break;
-      }
-      case 'close':
-        if (!response) rec.fail(Object.assign(new Error(timedOut ? 'request timed out' : 'request aborted'), { code: timedOut ? 'timeout' : 'aborted' }));
-        else if (response.complete) rec.end();
-        else rec.fail(Object.assign(new Error('response aborted'), { code: 'aborted' }));
-        break;
-    }
+  const onResponse = guard('http.request.response', (res: IncomingMessage) => {
+    if (!res || response === res) return;
+    response = res;
+    watchResponse(res, rec);
   });
-  const emit = req.emit;
-  req.emit = function wiretapEmit(this: ClientRequest, event: string | symbol, ...rest: unknown[]) {
-    onEvent(event, rest[0]);
-    return emit.apply(this, [event, ...rest] as Parameters<typeof emit>);
-  } as typeof req.emit;
+  const onTimeout = guard('http.request.timeout', () => {
+    timedOut = true;
+  });
+  const onError = guard('http.request.error', (arg: unknown) => {
+    const err = arg as { code?: string };
+    rec.fail(timedOut && (!err || err.code === 'ECONNRESET') ? Object.assign(new Error('request timed out'), { code: 'timeout' }) : arg);
+  });
+  const onClose = guard('http.request.close', () => {
+    if (!response) rec.fail(Object.assign(new Error(timedOut ? 'request timed out' : 'request aborted'), { code: timedOut ? 'timeout' : 'aborted' }));
+    else if (response.complete) rec.end();
+    else rec.fail(Object.assign(new Error('response aborted'), { code: 'aborted' }));
+  });
+  // No wrapper on req.emit: it would sit in the stack Node prints for an unhandled 'error' ("Emitted 'error'
+  // event ... at"). Instead: the response through the `res` property Node sets right before emitting
+  // 'response' (a 'response' listener would stop Node dumping an unread response), errors through
+  // errorMonitor (observes without handling), and plain 'timeout'/'close' listeners (Node never counts them).
+  let current = (req as ClientRequest & { res?: IncomingMessage | null }).res;
+  Object.defineProperty(req, 'res', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (value: IncomingMessage | null | undefined) => {
+      current = value;
+      if (value) onResponse(value);
+    },
+  });
+  req.on(errorMonitor, onError);
+  req.on('timeout', onTimeout);
+  req.on('close', onClose);
 }
 
 function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartRecording): AnyFn {

@@ -1,7 +1,9 @@
 // The node:http2 client interceptor: patches connect(), then each session's request(). Each stream is one
-// exchange, watched passively (instance wrappers on write/end/emit/push, like the http interceptor).
+// exchange, watched passively (instance wrappers on write/end/push, errorMonitor, and 'response'/'close'
+// listeners that change nothing).
 import http2 = require('node:http2');
 import { syncBuiltinESMExports } from 'node:module';
+import { errorMonitor } from 'node:events';
 import type { ClientHttp2Session, ClientHttp2Stream, OutgoingHttpHeaders } from 'node:http2';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromObject } from '../exchange/headers';
@@ -56,10 +58,12 @@ function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
   } as typeof stream.end;
 
   const onPush = guard('http2.push', (chunk: unknown) => {
-    if (chunk === null) {
+    if (chunk !== null) rec.responseChunk(chunk);
+    // A reset stream also pushes null (from _destroy): that is not the end of the body, 'error'/'close' decide.
+    else if (!stream.destroyed) {
       ended = true;
       rec.end();
-    } else rec.responseChunk(chunk);
+    }
   });
   const push = stream.push;
   stream.push = function wiretapPush(this: ClientHttp2Stream, chunk: unknown, encoding?: BufferEncoding) {
@@ -67,27 +71,28 @@ function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
     return push.call(this, chunk, encoding);
   } as typeof stream.push;
 
-  const onEvent = guard('http2.event', (event: string | symbol, arg: unknown) => {
-    if (event === 'response') {
-      responded = true;
-      const headers = fromObject(arg as Record<string, string | string[]>);
-      const status = Number(headers[':status'] ?? 0);
-      for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
-      rec.response(status, headers);
-    } else if (event === 'error') {
-      rec.fail(arg);
-    } else if (event === 'close' && !ended) {
-      const code = stream.rstCode;
-      rec.fail(Object.assign(new Error(responded ? 'stream closed before the response ended' : 'stream closed before a response'), {
-        code: code ? `NGHTTP2_${code}` : 'aborted',
-      }));
-    }
+  const onResponse = guard('http2.response', (raw: unknown) => {
+    responded = true;
+    const headers = fromObject(raw as Record<string, string | string[]>);
+    const status = Number(headers[':status'] ?? 0);
+    for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
+    rec.response(status, headers);
   });
-  const emit = stream.emit;
-  stream.emit = function wiretapEmit(this: ClientHttp2Stream, event: string | symbol, ...rest: unknown[]) {
-    onEvent(event, rest[0]);
-    return emit.apply(this, [event, ...rest] as Parameters<typeof emit>);
-  } as typeof stream.emit;
+  const onError = guard('http2.error', (err: unknown) => rec.fail(err));
+  const onClose = guard('http2.close', () => {
+    if (ended) return;
+    const code = stream.rstCode;
+    // Closed cleanly (NGHTTP2_NO_ERROR) after the response arrived: a normal end.
+    if (responded && !code && stream.readableEnded) return void rec.end();
+    rec.fail(Object.assign(new Error(responded ? 'stream closed before the response ended' : 'stream closed before a response'), {
+      code: code ? `NGHTTP2_${code}` : 'aborted',
+    }));
+  });
+  // No wrapper on stream.emit: it would show in the stack Node prints for an unhandled 'error'. errorMonitor
+  // observes errors without handling them; Node never counts 'response' or 'close' listeners.
+  stream.on('response', onResponse);
+  stream.on(errorMonitor, onError);
+  stream.on('close', onClose);
 }
 
 function watchSession(session: ClientHttp2Session, authority: unknown, start: StartRecording): void {

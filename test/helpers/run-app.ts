@@ -106,7 +106,13 @@ export function runApp(options: RunOptions): Promise<RunResult> {
           stdout
             .split('\n')
             .filter((l) => l.startsWith('{') || l.startsWith('['))
-            .map((l) => JSON.parse(l)),
+            .flatMap((l) => {
+              try {
+                return [JSON.parse(l)];
+              } catch {
+                return []; // e.g. the console exporter's output
+              }
+            }),
       });
     });
   });

@@ -1,0 +1,45 @@
+// A local OTLP/HTTP receiver on 127.0.0.1 that keeps every request body it gets.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { flattenRequest, type FlatSpan } from './otlp';
+import { extractStrings } from './protobuf';
+
+export interface Received {
+  path: string;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface OtlpReceiver {
+  url: string;
+  received: Received[];
+  /** Spans from the http/json bodies received. */
+  jsonSpans(): FlatSpan[];
+  /** Strings found in the http/protobuf bodies received. */
+  protobufStrings(): string[];
+  close(): Promise<void>;
+}
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body: Buffer.concat(chunks) });
+      const json = String(req.headers['content-type']).includes('json');
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      res.end(json ? '{}' : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    received,
+    jsonSpans: () => received.filter((r) => r.contentType.includes('json')).flatMap((r) => flattenRequest(JSON.parse(r.body.toString()))),
+    protobufStrings: () => received.filter((r) => r.contentType.includes('protobuf')).flatMap((r) => extractStrings(r.body)),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
