@@ -16,7 +16,7 @@ for (const major of ['22', '24']) {
     continue;
   }
   console.log(`\n=== apps under Node ${major} (${spawnSync(bin, ['--version']).stdout.toString().trim()}) ===`);
-  const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...suites], {
+  const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), '--no-config', '--timeout', '30000', '--reporter', './scripts/mocha-reporter.js', ...suites], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, WIRETAP_TEST_NODE: bin },
