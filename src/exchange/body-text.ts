@@ -11,9 +11,8 @@ function loadCbor(): CborDecode | null {
   try {
     // Loaded on first CBOR body only: most processes never pay for it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Decoder } = require('cbor-x') as typeof import('cbor-x');
-    const decoder = new Decoder({ mapsAsObjects: true, useRecords: false });
-    cborDecode = (data) => decoder.decode(data);
+    const cbor = require('cbor') as typeof import('cbor');
+    cborDecode = (data) => cbor.decodeFirstSync(data);
   } catch {
     cborDecode = null;
   }
@@ -21,7 +20,7 @@ function loadCbor(): CborDecode | null {
 }
 
 export function isCbor(contentType: string | undefined): boolean {
-  return !!contentType && /application\/cbor/i.test(contentType);
+  return !!contentType && /application\/(x-amz-)?cbor/i.test(contentType);
 }
 
 /** Renders a CBOR value as JSON text: byte strings as base64, big integers as strings, dates as ISO. */
@@ -32,6 +31,7 @@ export function cborToJson(bytes: Buffer): string | undefined {
     const value = decode(bytes);
     return JSON.stringify(value, (_k, v: unknown) => {
       if (typeof v === 'bigint') return v.toString();
+      if (v instanceof Map) return Object.fromEntries([...v].map(([k, e]) => [String(k), e]));
       if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
       if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
         return Buffer.from((v as { data: number[] }).data).toString('base64');
