@@ -11,12 +11,27 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 /** Headers recorded per span are capped: a misbehaving server cannot blow up a span. */
 const MAX_HEADERS = 64;
 
+// Attribute names per header name, built once: the same few dozen headers recur on every call.
+const MAX_CACHED_NAMES = 512;
+const attributeNames = new Map<string, Map<string, string>>();
+
+function attributeName(prefix: string, name: string): string {
+  let names = attributeNames.get(prefix);
+  if (!names) attributeNames.set(prefix, (names = new Map()));
+  let key = names.get(name);
+  if (key === undefined) {
+    key = prefix + name;
+    if (names.size < MAX_CACHED_NAMES) names.set(name, key);
+  }
+  return key;
+}
+
 function headerAttributes(prefix: string, headers: Record<string, string>, redactor: Redactor, out: Attributes): void {
   let n = 0;
   const redacted = redactor.headers(headers);
-  for (const name of Object.keys(redacted)) {
+  for (const name in redacted) {
     if (++n > MAX_HEADERS) break;
-    out[prefix + name] = [redacted[name]];
+    out[attributeName(prefix, name)] = [redacted[name]];
   }
 }
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { JsonTraceSerializer as Serializer } from '@opentelemetry/otlp-transformer';
 import type { SyncExporter } from './types';
 
 export class FileSpanExporter implements SpanExporter, SyncExporter {
@@ -23,6 +23,8 @@ export class FileSpanExporter implements SpanExporter, SyncExporter {
 
   exportSync(spans: ReadableSpan[]): void {
     if (spans.length === 0) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { JsonTraceSerializer } = require('@opentelemetry/otlp-transformer') as { JsonTraceSerializer: typeof Serializer };
     const body = JsonTraceSerializer.serializeRequest(spans);
     if (!body) return;
     const fd = this.open();

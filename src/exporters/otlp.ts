@@ -5,7 +5,6 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { Env, OtlpProtocol } from '../config/load';
 import type { SyncExporter } from './types';
 
@@ -52,6 +51,8 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter {
 
   exportSync(spans: ReadableSpan[]): void {
     const json = this.protocol === 'http/json';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { JsonTraceSerializer, ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
     const body = json ? JsonTraceSerializer.serializeRequest(spans) : ProtobufTraceSerializer.serializeRequest(spans);
     if (!body) return;
     const headers = { ...otlpHeaders(this.env), 'content-type': json ? 'application/json' : 'application/x-protobuf' };

@@ -4,18 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  processDetector,
-  resourceFromAttributes,
-  type Resource,
-} from '@opentelemetry/resources';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
 import type { Config, Env } from '../config/load';
-import { createExporters } from '../exporters';
-import { ExportQueueProcessor, type QueueOptions } from '../exporters/queue';
+import type { ExportQueueProcessor, QueueOptions } from '../exporters/queue';
 import { diag } from '../diag/log';
 
 export const TRACER_NAME = 'wiretap';
@@ -72,6 +64,9 @@ export function packageName(): string | undefined {
 }
 
 function buildResource(env: Env): Resource {
+  // Loaded with the provider, on the first span: a process that makes no call never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { defaultResource, detectResources, envDetector, processDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   let resource = defaultResource();
   const name = packageName();
   if (name) resource = resource.merge(resourceFromAttributes({ 'service.name': name }));
@@ -103,11 +98,30 @@ export class Tracing {
 
   /** The provider wiretap's spans use now: the app's global one if registered, else wiretap's own. */
   provider(): TracerProvider {
-    return appProvider() ?? this.ownProvider();
+    return appProvider() ?? this.lazyOwn;
   }
+
+  // Instrumentations ask for a tracer when they are enabled, at preload: hand out one that builds the
+  // SDK provider on its first span, so a process that never makes a call never loads the SDK.
+  private readonly lazyOwn: TracerProvider = {
+    getTracer: (name, version, options) => {
+      let tracer: Tracer | undefined;
+      const real = () => (tracer ??= this.ownProvider().getTracer(name, version, options));
+      return {
+        startSpan: (...args: Parameters<Tracer['startSpan']>) => real().startSpan(...args),
+        startActiveSpan: ((...args: unknown[]) => (real().startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
+      };
+    },
+  };
 
   ownProvider(): BasicTracerProvider {
     if (!this.own) {
+      // The SDK, the exporters and their serializers load on the first span, not at preload (start-up time).
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+      const { createExporters } = require('../exporters') as typeof import('../exporters');
+      const { ExportQueueProcessor } = require('../exporters/queue') as typeof import('../exporters/queue');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const options = queueOptions(this.env);
       for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, options));
       this.own = new BasicTracerProvider({ resource: buildResource(this.env), spanProcessors: this.processors });
