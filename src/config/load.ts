@@ -4,6 +4,8 @@ import { ENV } from './env-names';
 import { diag, type LogLevel } from '../diag/log';
 
 export type CaptureBodies = 'all' | 'decoded' | 'off';
+/** Which headers become `http.request.header.*` / `http.response.header.*` attributes. */
+export type CaptureHeaders = 'all' | readonly string[];
 export type ExporterName = 'file' | 'otlp' | 'console' | 'none';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
@@ -26,6 +28,11 @@ export interface Config {
   logLevel: LogLevel;
   decoderModules: string[];
   captureBodies: CaptureBodies;
+  /**
+   * Headers put on spans. The semantic conventions make header attributes opt-in, and they are most of a
+   * span's size: none by default, a list of names, or `all`. Decoders still see every header.
+   */
+  captureHeaders: CaptureHeaders;
   maxBodyBytes: number;
   maxErrorBodyBytes: number;
   maxInflight: number;
@@ -96,6 +103,12 @@ function otlpProtocol(env: Env): OtlpProtocol {
   return 'http/protobuf';
 }
 
+function captureHeaders(value: string | undefined): CaptureHeaders {
+  const names = list(value?.toLowerCase());
+  if (names.includes('all') || names.includes('*')) return 'all';
+  return Object.freeze(names.filter((n) => n !== 'none'));
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const logLevel = oneOf(env, ENV.WIRETAP_LOG_LEVEL, LOG_LEVELS, 'warn');
   const maxBodyBytes = positiveInt(env, ENV.WIRETAP_MAX_BODY_BYTES, 2048);
@@ -107,6 +120,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel,
     decoderModules: list(env[ENV.WIRETAP_DECODERS]),
     captureBodies: oneOf(env, ENV.WIRETAP_CAPTURE_BODIES, ['all', 'decoded', 'off'] as const, 'all'),
+    captureHeaders: captureHeaders(env[ENV.WIRETAP_CAPTURE_HEADERS]),
     maxBodyBytes,
     maxErrorBodyBytes: Math.max(maxBodyBytes, positiveInt(env, ENV.WIRETAP_MAX_ERROR_BODY_BYTES, 8192)),
     maxInflight: positiveInt(env, ENV.WIRETAP_MAX_INFLIGHT, 10000),

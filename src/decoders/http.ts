@@ -3,6 +3,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { requestUrl, type Exchange } from '../exchange/types';
 import type { Redactor } from '../redaction/redactor';
+import type { CaptureHeaders } from '../config/load';
 import type { DecodedSpan, Decoder } from './decoder';
 import * as A from '../semconv';
 
@@ -26,16 +27,24 @@ function attributeName(prefix: string, name: string): string {
   return key;
 }
 
-function headerAttributes(prefix: string, headers: Record<string, string>, redactor: Redactor, out: Attributes): void {
-  let n = 0;
-  const redacted = redactor.headers(headers);
-  for (const name in redacted) {
-    if (++n > MAX_HEADERS) break;
-    out[attributeName(prefix, name)] = [redacted[name]];
+function headerAttributes(prefix: string, headers: Record<string, string>, capture: CaptureHeaders, redactor: Redactor, out: Attributes): void {
+  if (capture === 'all') {
+    let n = 0;
+    const redacted = redactor.headers(headers);
+    for (const name in redacted) {
+      if (++n > MAX_HEADERS) break;
+      out[attributeName(prefix, name)] = [redacted[name]];
+    }
+    return;
+  }
+  for (const name of capture) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out[attributeName(prefix, name)] = [redactor.headers({ [name]: value })[name]];
   }
 }
 
-export function httpAttributes(x: Exchange, redactor: Redactor): Attributes {
+export function httpAttributes(x: Exchange, redactor: Redactor, captureHeaders: CaptureHeaders = []): Attributes {
   const req = x.request;
   const method = KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
   const attrs: Attributes = {
@@ -48,10 +57,10 @@ export function httpAttributes(x: Exchange, redactor: Redactor): Attributes {
     [A.ATTR_WIRETAP_TRANSPORT]: req.transport,
   };
   if (method === '_OTHER') attrs[A.ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
-  headerAttributes(A.ATTR_HTTP_REQUEST_HEADER_PREFIX, req.headers, redactor, attrs);
+  if (captureHeaders.length !== 0) headerAttributes(A.ATTR_HTTP_REQUEST_HEADER_PREFIX, req.headers, captureHeaders, redactor, attrs);
   if (x.response) {
     attrs[A.ATTR_HTTP_RESPONSE_STATUS_CODE] = x.response.status;
-    headerAttributes(A.ATTR_HTTP_RESPONSE_HEADER_PREFIX, x.response.headers, redactor, attrs);
+    if (captureHeaders.length !== 0) headerAttributes(A.ATTR_HTTP_RESPONSE_HEADER_PREFIX, x.response.headers, captureHeaders, redactor, attrs);
     if (x.response.status >= 400) attrs[A.ATTR_ERROR_TYPE] = String(x.response.status);
   }
   if (x.error) {

@@ -6,7 +6,7 @@ import type { DecodedKind, Decoder, DecodeContext } from '../decoders/decoder';
 import { httpAttributes, httpDecoder } from '../decoders/http';
 import type { Redactor } from '../redaction/redactor';
 import { redactionService } from '../redaction/service-hint';
-import type { CaptureBodies } from '../config/load';
+import type { CaptureBodies, CaptureHeaders } from '../config/load';
 import { bodyText } from '../exchange/body-text';
 import { utf8Prefix } from '../exchange/body';
 import { diag, describe as describeError } from '../diag/log';
@@ -25,6 +25,8 @@ export interface SpanDescription {
 export interface DescribeOptions {
   redactor: Redactor;
   captureBodies: CaptureBodies;
+  /** Headers put on the span (none when omitted). */
+  captureHeaders?: CaptureHeaders;
   maxBodyBytes: number;
   maxErrorBodyBytes: number;
   /** Per-decoder state across exchanges; a fresh map when omitted. */
@@ -51,7 +53,7 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
     responseText: lazyText(() => bodyText(x.responseBody, x.response?.headers)),
     state: options.state ?? new Map(),
   };
-  const attributes = httpAttributes(x, redactor);
+  const attributes = httpAttributes(x, redactor, options.captureHeaders);
   let name = `${x.request.method} ${x.request.host}`;
   let kind: DecodedKind = 'client';
   let error: SpanDescription['error'];

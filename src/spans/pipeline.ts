@@ -25,7 +25,7 @@ import { diag, describe } from '../diag/log';
 import * as A from '../semconv';
 
 export interface PipelineOptions {
-  config: Pick<Config, 'captureBodies' | 'maxBodyBytes' | 'maxErrorBodyBytes' | 'maxInflight' | 'propagate'>;
+  config: Pick<Config, 'captureBodies' | 'captureHeaders' | 'maxBodyBytes' | 'maxErrorBodyBytes' | 'maxInflight' | 'propagate'>;
   registry: DecoderRegistry;
   redactor: Redactor;
   tracer: () => Tracer;
@@ -240,6 +240,7 @@ export class Recording implements Recorder {
       const d = describeExchange(x, this.decoder, {
         redactor,
         captureBodies: config.captureBodies,
+        captureHeaders: config.captureHeaders,
         maxBodyBytes: config.maxBodyBytes,
         maxErrorBodyBytes: config.maxErrorBodyBytes,
         state: registry.stateOf(this.decoder),

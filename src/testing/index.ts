@@ -24,7 +24,11 @@ export interface DecodeOptions {
   decoders?: Decoder[];
   /** Include wiretap's built-in service decoders (default true). */
   builtIns?: boolean;
-  /** Environment for the capture and redaction settings (default: wiretap's defaults, not process.env). */
+  /**
+   * Environment for the capture and redaction settings: wiretap's defaults (not process.env), except that
+   * every header is put on the span (`WIRETAP_CAPTURE_HEADERS=all`), the strictest setting for a redaction
+   * test. Pass `{ WIRETAP_CAPTURE_HEADERS: 'none' }` to see exactly what the defaults produce.
+   */
   env?: Env;
 }
 
@@ -33,7 +37,7 @@ export function decodeFixture(fixture: Fixture | string, options: DecodeOptions 
   const fx = typeof fixture === 'string' ? loadFixture(fixture) : fixture;
   const registry = new DecoderRegistry(options.builtIns === false ? [] : builtInDecoders);
   for (const d of options.decoders ?? []) registry.register(d);
-  const config = loadConfig(options.env ?? {});
+  const config = loadConfig({ WIRETAP_CAPTURE_HEADERS: 'all', ...(options.env ?? {}) });
   const redactor = createRedactor(config.redaction);
   const describeOne = (ex: Fixture['exchange']): SpanDescription => {
     const x = toExchange(ex);
@@ -41,6 +45,7 @@ export function decodeFixture(fixture: Fixture | string, options: DecodeOptions 
     return describeExchange(x, decoder, {
       redactor,
       captureBodies: config.captureBodies,
+      captureHeaders: config.captureHeaders,
       maxBodyBytes: config.maxBodyBytes,
       maxErrorBodyBytes: config.maxErrorBodyBytes,
       state: registry.stateOf(decoder),

@@ -16,7 +16,7 @@ describe('e2e: http/https interceptor', function () {
   for (const preload of ['cjs', 'esm'] as Preload[]) {
     it(`records every http/https call shape of a CommonJS app (--${preload === 'cjs' ? 'require' : 'import'})`, async () => {
       const tag = `cjs-shapes-${preload}`;
-      const r = await runApp({ app: 'test/e2e/apps/http-shapes.js', preload, env: { ...servers.env, RUN_TAG: tag } });
+      const r = await runApp({ app: 'test/e2e/apps/http-shapes.js', preload, env: { ...servers.env, RUN_TAG: tag, WIRETAP_CAPTURE_HEADERS: 'X-App, content-type' } });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.appStderr.trim()).to.equal('');
       const out = r.json();
@@ -49,6 +49,8 @@ describe('e2e: http/https interceptor', function () {
       expect(spanFor(spans, 'end-with-callback').attributes['http.request.body.content']).to.equal('done');
       expect(spanFor(spans, 'json-body').attributes).to.include({ 'http.request.body.content': '{"hello":"json"}' });
       expect(spanFor(spans, 'json-body').attributes['http.request.header.content-type']).to.deep.equal(['application/json']);
+      // Only the configured headers become attributes (semconv: header capture is opt-in).
+      expect(spanFor(spans, 'json-body').attributes).to.not.have.property('http.request.header.host');
       const failed = spanFor(spans, 'status-500');
       expect(failed.status.code).to.equal(STATUS_ERROR);
       expect(failed.attributes['error.type']).to.equal('500');

@@ -38,3 +38,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).to.equal(true);
   });
 });
+
+describe('loadConfig: header capture', () => {
+  it('puts no header on spans by default, a configured list, or all', () => {
+    expect(loadConfig({}).captureHeaders).to.deep.equal([]);
+    expect(loadConfig({ WIRETAP_CAPTURE_HEADERS: 'Content-Type, x-request-id' }).captureHeaders).to.deep.equal(['content-type', 'x-request-id']);
+    expect(loadConfig({ WIRETAP_CAPTURE_HEADERS: 'all' }).captureHeaders).to.equal('all');
+    expect(loadConfig({ WIRETAP_CAPTURE_HEADERS: 'none' }).captureHeaders).to.deep.equal([]);
+  });
+});
