@@ -11,6 +11,7 @@ import { createRedactor } from './redaction/redact';
 import { Pipeline } from './spans/pipeline';
 import { Tracing } from './spans/tracing';
 import { installExitHooks } from './lifecycle/exit';
+import { exportTargets } from './exporters/targets';
 import { diag, describe, setLogLevel } from './diag/log';
 import type { Exchange } from './exchange/types';
 import type { SpanDescription } from './spans/describe';
@@ -92,7 +93,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       diag.warn(`record mode unavailable: ${describe(err)}`);
     }
   }
-  const pipeline = new Pipeline({ config, registry, redactor, tracer: tracing.tracer, onExchange });
+  const ignore = exportTargets(config, env);
+  const pipeline = new Pipeline({ config, registry, redactor, tracer: tracing.tracer, onExchange, ignore });
   const undo: (() => void)[] = [];
 
   const agent: Agent = {

@@ -1,11 +1,14 @@
-// The node:http / node:https client interceptor. It patches request/get on both modules and watches each
-// ClientRequest passively: instance-level wrappers on write/end, the `res` property and the response's push,
-// so it never adds a listener that changes behaviour (a 'response' listener would stop Node from dumping an
-// unread response; an 'error' listener would swallow a crash), never reads, pauses or resumes.
+// The node:http / node:https client interceptor. It patches request/get on both modules (to start the span
+// and add trace headers before the head is sent) and watches each ClientRequest passively: Node's
+// `http.client.response.finish` / `http.client.request.error` diagnostics channels, prototype hooks on
+// write/end/push that look the request up in a WeakMap, and listeners Node never counts. It adds no
+// listener that changes behaviour (a 'response' listener would stop Node dumping an unread response; an
+// 'error' listener would swallow a crash) and never reads, pauses or resumes.
 import http = require('node:http');
 import https = require('node:https');
 import { syncBuiltinESMExports } from 'node:module';
 import { errorMonitor } from 'node:events';
+import diagnosticsChannel = require('node:diagnostics_channel');
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromObject } from '../exchange/headers';
@@ -67,89 +70,133 @@ function headOf(req: ClientRequest, target: Target, scheme: 'http' | 'https'): R
 /** Adds trace-context headers while the request head is still open. Never replaces an existing one. */
 function injectHeaders(req: ClientRequest, rec: Recorder): void {
   if (!rec.inject || req.headersSent) return;
-  for (const [name, value] of Object.entries(rec.inject)) {
-    if (!req.hasHeader(name)) req.setHeader(name, value);
+  for (const name in rec.inject) {
+    if (!req.hasHeader(name)) req.setHeader(name, rec.inject[name]);
   }
 }
 
-function watchResponse(res: IncomingMessage, rec: Recorder): void {
-  rec.response(res.statusCode ?? 0, fromObject(res.headers as Record<string, string | string[]>));
-  const push = res.push;
-  res.push = function wiretapPush(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
-    if (chunk === null) onEnd();
-    else onChunk(chunk);
-    return push.call(this, chunk, encoding);
-  } as typeof res.push;
-  // Listeners, not an emit wrapper (it would sit in the stack of anything thrown from the app's handlers):
-  // errorMonitor observes without handling, and Node never counts 'aborted' listeners.
-  res.on(errorMonitor, (err: unknown) => onError(err));
-  res.on('aborted', () => onError(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-  const onChunk = guard('http.response.chunk', (chunk: unknown) => rec.responseChunk(chunk));
-  const onEnd = guard('http.response.end', () => rec.end());
-  const onError = guard('http.response.error', (err: unknown) => rec.fail(err));
+// Per-request state lives in WeakMaps and the hooks are shared functions on the prototypes and channels:
+// nothing is added to the app's request and response objects (own properties or accessors there would
+// change their hidden classes and slow Node's own http code), and no closure is made per request.
+interface Watch {
+  rec: Recorder;
+  headersRecorded: boolean;
+  timedOut: boolean;
+  response?: IncomingMessage;
+}
+const requests = new WeakMap<object, Watch>();
+const responses = new WeakMap<object, Recorder>();
+
+const recordFinalHeaders = (req: ClientRequest, w: Watch): void => {
+  w.headersRecorded = true;
+  // Headers set with setHeader() after the request was created are known only now.
+  w.rec.requestHeaders(fromObject(req.getHeaders() as Record<string, string | string[] | number>));
+};
+
+const onBody = guard('http.request.body', (req: ClientRequest, chunk: unknown, encoding: unknown) => {
+  const w = requests.get(req);
+  if (!w) return;
+  if (!w.headersRecorded) recordFinalHeaders(req, w);
+  if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+    w.rec.requestChunk(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+  }
+});
+
+const onResponseChunk = guard('http.response.chunk', (rec: Recorder, chunk: unknown) => {
+  if (chunk === null) rec.end();
+  else rec.responseChunk(chunk);
+});
+
+// Published by Node right before it emits 'response' (Node 20, 22, 24): no 'response' listener, so Node
+// still dumps a response nobody reads.
+const onResponseStart = guard('http.response', (message: unknown) => {
+  const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+  const w = requests.get(request);
+  if (!w || w.response === response) return;
+  w.response = response;
+  responses.set(response, w.rec);
+  w.rec.response(response.statusCode ?? 0, fromObject(response.headers as Record<string, string | string[]>));
+  response.on(errorMonitor, onResponseError);
+  response.on('aborted', onResponseAborted);
+});
+
+const onRequestError = guard('http.request.error', (message: unknown) => {
+  const { request, error } = message as { request: ClientRequest; error: { code?: string } | undefined };
+  const w = requests.get(request);
+  if (!w) return;
+  w.rec.fail(w.timedOut && (!error || error.code === 'ECONNRESET') ? Object.assign(new Error('request timed out'), { code: 'timeout' }) : error);
+});
+
+// Shared listeners: `this` is the emitter. errorMonitor observes an error without handling it; Node never
+// counts 'timeout', 'close' or 'aborted' listeners, so adding them changes nothing the app sees.
+function onResponseError(this: IncomingMessage, err: unknown): void {
+  const rec = responses.get(this);
+  if (rec) safely('http.response.error', () => rec.fail(err));
+}
+function onResponseAborted(this: IncomingMessage): void {
+  const rec = responses.get(this);
+  if (rec) safely('http.response.aborted', () => rec.fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+}
+function onRequestTimeout(this: ClientRequest): void {
+  const w = requests.get(this);
+  if (w) w.timedOut = true;
+}
+function onRequestClose(this: ClientRequest): void {
+  const w = requests.get(this);
+  if (!w) return;
+  safely('http.request.close', () => {
+    if (!w.response) w.rec.fail(Object.assign(new Error(w.timedOut ? 'request timed out' : 'request aborted'), { code: w.timedOut ? 'timeout' : 'aborted' }));
+    else if (w.response.complete) w.rec.end();
+    else w.rec.fail(Object.assign(new Error('response aborted'), { code: 'aborted' }));
+  });
 }
 
 function watchRequest(req: ClientRequest, rec: Recorder): void {
-  let headersRecorded = false;
-  let timedOut = false;
-  let response: IncomingMessage | undefined;
-  const recordFinalHeaders = guard('http.request.headers', () => {
-    if (headersRecorded) return;
-    headersRecorded = true;
-    rec.requestHeaders(fromObject(req.getHeaders() as Record<string, string | string[] | number>));
-  });
-  const onBody = guard('http.request.body', (chunk: unknown, encoding: unknown) => {
-    recordFinalHeaders();
-    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
-      rec.requestChunk(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+  requests.set(req, { rec, headersRecorded: false, timedOut: false });
+  req.on('timeout', onRequestTimeout);
+  req.on('close', onRequestClose);
+}
+
+/**
+ * Prototype-level hooks, installed once: ClientRequest's write/end (shadowing OutgoingMessage's, so server
+ * responses are untouched) and IncomingMessage's push (every body chunk Node's parser delivers, and null
+ * at the end). Each is a WeakMap lookup for requests wiretap does not record.
+ */
+function installPrototypeHooks(): () => void {
+  const clientProto = http.ClientRequest.prototype as unknown as Record<string, AnyFn>;
+  const incomingProto = http.IncomingMessage.prototype as unknown as Record<string, AnyFn>;
+  const own = {
+    write: Object.prototype.hasOwnProperty.call(clientProto, 'write') ? clientProto.write : undefined,
+    end: Object.prototype.hasOwnProperty.call(clientProto, 'end') ? clientProto.end : undefined,
+    push: Object.prototype.hasOwnProperty.call(incomingProto, 'push') ? incomingProto.push : undefined,
+  };
+  const originalWrite = clientProto.write;
+  const originalEnd = clientProto.end;
+  const originalPush = incomingProto.push;
+  // Named as Node's own, so a stack trace through them reads the same apart from the file.
+  clientProto.write = function write(this: ClientRequest, ...args: unknown[]): unknown {
+    if (requests.has(this)) onBody(this, args[0], args[1]);
+    return originalWrite.apply(this, args);
+  };
+  clientProto.end = function end(this: ClientRequest, ...args: unknown[]): unknown {
+    if (requests.has(this)) onBody(this, args[0], args[1]);
+    return originalEnd.apply(this, args);
+  };
+  incomingProto.push = function push(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): unknown {
+    const rec = responses.get(this);
+    if (rec) onResponseChunk(rec, chunk);
+    return originalPush.call(this, chunk, encoding);
+  };
+  diagnosticsChannel.subscribe('http.client.response.finish', onResponseStart);
+  diagnosticsChannel.subscribe('http.client.request.error', onRequestError);
+  return () => {
+    for (const [proto, name, value] of [[clientProto, 'write', own.write], [clientProto, 'end', own.end], [incomingProto, 'push', own.push]] as const) {
+      if (value) proto[name] = value;
+      else delete proto[name];
     }
-  });
-
-  const write = req.write;
-  req.write = function wiretapWrite(this: ClientRequest, ...args: unknown[]) {
-    onBody(args[0], args[1]);
-    return (write as AnyFn).apply(this, args);
-  } as typeof req.write;
-  const end = req.end;
-  req.end = function wiretapEnd(this: ClientRequest, ...args: unknown[]) {
-    onBody(args[0], args[1]);
-    return (end as AnyFn).apply(this, args);
-  } as typeof req.end;
-
-  const onResponse = guard('http.request.response', (res: IncomingMessage) => {
-    if (!res || response === res) return;
-    response = res;
-    watchResponse(res, rec);
-  });
-  const onTimeout = guard('http.request.timeout', () => {
-    timedOut = true;
-  });
-  const onError = guard('http.request.error', (arg: unknown) => {
-    const err = arg as { code?: string };
-    rec.fail(timedOut && (!err || err.code === 'ECONNRESET') ? Object.assign(new Error('request timed out'), { code: 'timeout' }) : arg);
-  });
-  const onClose = guard('http.request.close', () => {
-    if (!response) rec.fail(Object.assign(new Error(timedOut ? 'request timed out' : 'request aborted'), { code: timedOut ? 'timeout' : 'aborted' }));
-    else if (response.complete) rec.end();
-    else rec.fail(Object.assign(new Error('response aborted'), { code: 'aborted' }));
-  });
-  // No wrapper on req.emit: it would sit in the stack Node prints for an unhandled 'error' ("Emitted 'error'
-  // event ... at"). Instead: the response through the `res` property Node sets right before emitting
-  // 'response' (a 'response' listener would stop Node dumping an unread response), errors through
-  // errorMonitor (observes without handling), and plain 'timeout'/'close' listeners (Node never counts them).
-  let current = (req as ClientRequest & { res?: IncomingMessage | null }).res;
-  Object.defineProperty(req, 'res', {
-    configurable: true,
-    enumerable: true,
-    get: () => current,
-    set: (value: IncomingMessage | null | undefined) => {
-      current = value;
-      if (value) onResponse(value);
-    },
-  });
-  req.on(errorMonitor, onError);
-  req.on('timeout', onTimeout);
-  req.on('close', onClose);
+    diagnosticsChannel.unsubscribe('http.client.response.finish', onResponseStart);
+    diagnosticsChannel.unsubscribe('http.client.request.error', onRequestError);
+  };
 }
 
 function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartRecording): AnyFn {
@@ -178,6 +225,7 @@ export const httpInterceptor: Interceptor = {
   name: 'http',
   install(start) {
     const saved = { hr: http.request, hg: http.get, sr: https.request, sg: https.get };
+    const removeHooks = installPrototypeHooks();
     const hr = wrapRequest(saved.hr, 'http', start);
     const sr = wrapRequest(saved.sr, 'https', start);
     Object.assign(http, { request: hr, get: wrapGet(hr) });
@@ -188,6 +236,7 @@ export const httpInterceptor: Interceptor = {
       Object.assign(http, { request: saved.hr, get: saved.hg });
       Object.assign(https, { request: saved.sr, get: saved.sg });
       syncBuiltinESMExports();
+      removeHooks();
     };
   },
 };

@@ -84,7 +84,8 @@ export class DetectorSet {
   redact(text: string, inPath = false): string {
     const re = inPath ? this.paths : this.all;
     // Below 8 characters no detector can match: the common case of short values costs one comparison.
-    if (!re || text.length < 8) return text;
+    // Most values hold nothing any detector could match; a cheap scan says so before the big regex runs.
+    if (!re || text.length < 8 || !mayHoldSecret(text)) return text;
     re.lastIndex = 0;
     return text.replace(re, (...args: unknown[]) => {
       const match = args[0] as string;
@@ -98,6 +99,37 @@ export class DetectorSet {
       return match;
     });
   }
+}
+
+const LITERAL_MARKERS = ['eyJ', '_live_', '_test_', 'whsec_', '_secret_', 'earer', 'EARER', 'asic', 'ASIC', '://', '-----BEGIN'];
+
+/**
+ * A superset test of the detectors above, about ten times cheaper than running them: a literal marker
+ * (JWT, Stripe, bearer/basic, URL userinfo, PEM), 13 or more digits in one run (cards, with single spaces
+ * or dashes between them), 16 or more upper-case letters and digits in one run (AWS key ids), or 40 or
+ * more [A-Za-z0-9/+] in one run (AWS secret keys). Keep it in step with DETECTORS.
+ */
+export function mayHoldSecret(text: string): boolean {
+  let digits = 0;
+  let upper = 0;
+  let b64 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const isDigit = c >= 48 && c <= 57;
+    const isUpper = c >= 65 && c <= 90;
+    const isLower = c >= 97 && c <= 122;
+    if (isDigit) {
+      if (++digits >= 13) return true;
+    } else if (!((c === 32 || c === 45) && digits > 0 && i + 1 < text.length && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)) {
+      digits = 0;
+    }
+    upper = isDigit || isUpper ? upper + 1 : 0;
+    if (upper >= 16) return true;
+    b64 = isDigit || isUpper || isLower || c === 47 || c === 43 ? b64 + 1 : 0;
+    if (b64 >= 40) return true;
+  }
+  for (const marker of LITERAL_MARKERS) if (text.indexOf(marker) >= 0) return true;
+  return false;
 }
 
 function compile(detectors: Detector[], keep: (d: Detector) => boolean): RegExp | undefined {

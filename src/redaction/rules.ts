@@ -131,11 +131,30 @@ const SERVICE_ALIASES: Record<string, string> = {
 /** `DynamoDB`, `dynamodb`, `DynamoDB_20120810`, `AmazonSSM`, `TrentService` → `dynamodb`, `ssm`, `kms`. */
 export function canonicalService(service: string | undefined): string | undefined {
   if (!service) return undefined;
-  const n = service.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/v?\d{6,8}$/, '');
-  return SERVICE_ALIASES[n] ?? n;
+  let canonical = serviceCache.get(service);
+  if (canonical === undefined) {
+    const n = service.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/v?\d{6,8}$/, '');
+    canonical = SERVICE_ALIASES[n] ?? n;
+    remember(serviceCache, service, canonical);
+  }
+  return canonical;
 }
 
-/** Normalizes a key for the key rules. */
+/** Normalizes a key for the key rules. Keys recur on every call: the result is cached (bounded). */
 export function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[-_.\s[\]]/g, '');
+  let normalized = keyCache.get(key);
+  if (normalized === undefined) {
+    normalized = key.toLowerCase().replace(/[-_.\s[\]]/g, '');
+    remember(keyCache, key, normalized);
+  }
+  return normalized;
+}
+
+const CACHE_MAX = 4096;
+const keyCache = new Map<string, string>();
+const serviceCache = new Map<string, string>();
+
+function remember(cache: Map<string, string>, key: string, value: string): void {
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
 }
