@@ -208,7 +208,11 @@ const scenarios = {
     }
   },
   async 'fetch-never-read'() {
-    const r = await fetch(url('fetch-never-read/big?kb=1024'));
+    const r = await fetch(url('fetch-never-read/hang-body'));
+    // Kept reachable (undici aborts a request whose Response is garbage collected, which would make the
+    // span's ending depend on GC timing), and the app ends itself: the held socket would keep it alive.
+    globalThis.keepResponse = r;
+    setTimeout(() => process.exit(0), 300);
     print({ ev: 'response', status: r.status, bodyUsed: r.bodyUsed, locked: r.body.locked });
   },
   async 'fetch-socket-error'() {
