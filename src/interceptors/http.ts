@@ -7,11 +7,10 @@
 import http = require('node:http');
 import https = require('node:https');
 import { syncBuiltinESMExports } from 'node:module';
-import { errorMonitor } from 'node:events';
 import diagnosticsChannel = require('node:diagnostics_channel');
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
-import { fromObject } from '../exchange/headers';
+import { fromFlatList, fromObject } from '../exchange/headers';
 import type { RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
 
@@ -75,17 +74,33 @@ function injectHeaders(req: ClientRequest, rec: Recorder): void {
   }
 }
 
-// Per-request state lives in WeakMaps and the hooks are shared functions on the prototypes and channels:
-// nothing is added to the app's request and response objects (own properties or accessors there would
-// change their hidden classes and slow Node's own http code), and no closure is made per request.
+// Per-request state sits under one symbol on the request and response (a plain data property, added the
+// same way to every recorded request, so they keep sharing one hidden class; WeakMaps cost more in every
+// garbage collection), and the hooks are shared functions on the prototypes and channels: no wrapper,
+// accessor or closure is made per request.
 interface Watch {
   rec: Recorder;
   headersRecorded: boolean;
   timedOut: boolean;
   response?: IncomingMessage;
 }
-const requests = new WeakMap<object, Watch>();
-const responses = new WeakMap<object, Recorder>();
+const WATCH = Symbol('wiretap.watch');
+const RECORDER = Symbol('wiretap.recorder');
+type Watched = { [WATCH]?: Watch };
+type Recorded = { [RECORDER]?: Recorder };
+const requests = {
+  get: (req: object): Watch | undefined => (req as Watched)[WATCH],
+  has: (req: object): boolean => (req as Watched)[WATCH] !== undefined,
+  set: (req: object, w: Watch): void => {
+    (req as Watched)[WATCH] = w;
+  },
+};
+const responses = {
+  get: (res: object): Recorder | undefined => (res as Recorded)[RECORDER],
+  set: (res: object, rec: Recorder): void => {
+    (res as Recorded)[RECORDER] = rec;
+  },
+};
 
 const recordFinalHeaders = (req: ClientRequest, w: Watch): void => {
   w.headersRecorded = true;
@@ -115,9 +130,8 @@ const onResponseStart = guard('http.response', (message: unknown) => {
   if (!w || w.response === response) return;
   w.response = response;
   responses.set(response, w.rec);
-  w.rec.response(response.statusCode ?? 0, fromObject(response.headers as Record<string, string | string[]>));
-  response.on(errorMonitor, onResponseError);
-  response.on('aborted', onResponseAborted);
+  // rawHeaders, not headers: Node builds `headers` lazily, and the app may never ask for it.
+  w.rec.response(response.statusCode ?? 0, fromFlatList(response.rawHeaders));
 });
 
 const onRequestError = guard('http.request.error', (message: unknown) => {
@@ -127,16 +141,9 @@ const onRequestError = guard('http.request.error', (message: unknown) => {
   w.rec.fail(w.timedOut && (!error || error.code === 'ECONNRESET') ? Object.assign(new Error('request timed out'), { code: 'timeout' }) : error);
 });
 
-// Shared listeners: `this` is the emitter. errorMonitor observes an error without handling it; Node never
-// counts 'timeout', 'close' or 'aborted' listeners, so adding them changes nothing the app sees.
-function onResponseError(this: IncomingMessage, err: unknown): void {
-  const rec = responses.get(this);
-  if (rec) safely('http.response.error', () => rec.fail(err));
-}
-function onResponseAborted(this: IncomingMessage): void {
-  const rec = responses.get(this);
-  if (rec) safely('http.response.aborted', () => rec.fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-}
+// Shared listeners: `this` is the emitter. Node never counts 'timeout' or 'close' listeners, so adding them
+// changes nothing the app sees. A response that breaks off mid-body shows up as the request's 'close'
+// before the response completed, so the response itself needs no listener.
 function onRequestTimeout(this: ClientRequest): void {
   const w = requests.get(this);
   if (w) w.timedOut = true;
