@@ -3,15 +3,16 @@
 // describes it (decoder + redactor) and ends the span.
 import {
   context,
+  createContextKey,
   propagation,
   SpanKind,
   SpanStatusCode,
   trace,
+  type Context,
   type Span,
   type Tracer,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isTracingSuppressed, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Config } from '../config/load';
 import type { DecodedKind, Decoder } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
@@ -47,7 +48,18 @@ const setter: TextMapSetter<Record<string, string>> = {
     carrier[key] = value;
   },
 };
-const w3c = new W3CTraceContextPropagator();
+// The key @opentelemetry/core's suppressTracing() sets (context keys are Symbol.for(description)): an
+// app's own OpenTelemetry exporter suppresses tracing around its calls. Read here without loading core.
+const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+const isTracingSuppressed = (ctx: Context): boolean => ctx.getValue(SUPPRESS_TRACING) === true;
+
+/** W3C trace context, as @opentelemetry/core's W3CTraceContextPropagator writes it. */
+function injectW3C(span: Span, carrier: Record<string, string>): void {
+  const sc = span.spanContext();
+  if (!trace.isSpanContextValid(sc)) return;
+  carrier.traceparent = `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || 0).toString(16)}`;
+  if (sc.traceState) carrier.tracestate = sc.traceState.serialize();
+}
 
 /** Milliseconds since the epoch, sub-millisecond precision, monotonic within the process. */
 const origin = performance.timeOrigin;
@@ -155,11 +167,9 @@ export class Recording implements Recorder {
     const sc = this.span.spanContext();
     // Never overwrite what the request already carries (it may be covered by a signature).
     if (head.headers['traceparent'] === undefined) {
-      const ctx = trace.setSpan(parent, this.span);
-      // The global propagator when the app configured one (e.g. with B3), W3C otherwise.
-      const globalFields = propagation.fields();
-      if (globalFields.length > 0) propagation.inject(ctx, carrier, setter);
-      else w3c.inject(ctx, carrier, setter);
+      // The global propagator when one is registered (e.g. the app's B3), W3C otherwise.
+      if (propagation.fields().length > 0) propagation.inject(trace.setSpan(parent, this.span), carrier, setter);
+      else injectW3C(this.span, carrier);
     }
     if (this.decoder.inject) {
       try {
