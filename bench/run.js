@@ -296,7 +296,8 @@ function render(R) {
   }
   if (R.decoders) {
     const d = R.decoders.results.find((x) => x.label === 'DynamoDB GetItem');
-    targets.push(['(e) ≥ 100k DynamoDB GetItem exchanges/s decoded on one core', `${f(d.perSec / 1000)}k/s (${d.decoder})`, d.perSec >= 100000 && d.decoder !== 'http']);
+    targets.push(['(e) ≥ 100k DynamoDB GetItem exchanges/s decoded on one core (the decoder)', `${f(d.decodeOnlyPerSec / 1000)}k/s (${d.decoder})`, d.decodeOnlyPerSec >= 100000 && d.decoder !== 'http']);
+    targets.push(['(e) the same, with everything done at span end (generic HTTP attributes, redacted bodies)', `${f(d.perSec / 1000)}k/s`, d.perSec >= 100000]);
   }
   if (R.memory) {
     const s = R.memory.samples;
@@ -352,8 +353,8 @@ function render(R) {
   }
   if (R.decoders) {
     out.push('### (e) Decoders, in-process', '', 'Exchanges per second through `describeExchange` (registry match + decode + generic HTTP attributes + redacted bodies), one core.', '');
-    out.push('| exchange | decoder | span name | exchanges/s | µs each | attributes | source |', '|---|---|---|---:|---:|---:|---|');
-    for (const d of R.decoders.results) out.push(`| ${d.label} | ${d.decoder} | ${d.spanName} | ${f(d.perSec, 0)} | ${f(d.usPer, 2)} | ${d.attributes} | ${d.source}${d.note ? ` — ${d.note}` : ''} |`);
+    out.push('| exchange | decoder | span name | span-end work/s | µs each | decoder alone/s | attributes | source |', '|---|---|---|---:|---:|---:|---:|---|');
+    for (const d of R.decoders.results) out.push(`| ${d.label} | ${d.decoder} | ${d.spanName} | ${f(d.perSec, 0)} | ${f(d.usPer, 2)} | ${f(d.decodeOnlyPerSec, 0)} | ${d.attributes} | ${d.source}${d.note ? ` — ${d.note}` : ''} |`);
     out.push('', `Decoders registered: ${R.decoders.decoders.join(', ')}.`, '');
   }
   if (R.memory) {
