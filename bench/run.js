@@ -212,6 +212,8 @@ async function main() {
   if (want('b')) {
     results.b200k = await interleaved('(b) GetItem 200 KB', configs, servers, 'dynamodb.js', ddbEnv('big200k', COUNTS.big200k, 50));
     results.b10m = await interleaved('(b) GetItem 10 MB', configs, servers, 'dynamodb.js', ddbEnv('big10m', COUNTS.big10m, 16));
+    log('(b) in-process capture cost, 200 KB vs 10 MB');
+    results.capture = await runApp('../capture.js', baseEnv(), 180000, ['--expose-gc']);
   }
   if (want('c')) {
     const loopEnv = (mode) => ({ BENCH_HTTP_PORT: String(ports.http), BENCH_MODE: mode, BENCH_CALLS: String(COUNTS.loops), BENCH_WARMUP: '500', BENCH_CONCURRENCY: String(CONCURRENCY) });
@@ -288,6 +290,21 @@ function render(R) {
       rssGrowth * 1024 <= capKB ? '' : ' (within measurement noise)',
     ]);
   }
+  if (R.capture && R.b10m) {
+    const c200 = R.capture.results['200 KB'];
+    const c10 = R.capture.results['10 MB'];
+    const budget = 0.02 * R.b10m.none.cpuUsPerCall;
+    targets.push([
+      '(b) measured in-process (no SDK noise): wiretap\'s added CPU for a 10 MB response ≤ the 200 KB one + 2% of the 10 MB call',
+      `${f(c10.addedUs)} µs at 10 MB vs ${f(c200.addedUs)} µs at 200 KB: ${f(c10.addedUs - c200.addedUs)} µs (budget ${f(budget)} µs)`,
+      c10.addedUs - c200.addedUs <= budget,
+    ]);
+    targets.push([
+      `(b) in-process: heap left after ${R.capture.calls} exchanges, 10 MB responses ≤ cap × concurrency (${2 * CONCURRENCY} KiB)`,
+      `${f(c10.heapDeltaKB, 0)} KiB (200 KB responses: ${f(c200.heapDeltaKB, 0)} KiB)`,
+      c10.heapDeltaKB <= 2 * CONCURRENCY,
+    ]);
+  }
   if (R.startup) {
     const s = R.startup['node -e 0'];
     const sdk = R.startup['require @aws-sdk/client-dynamodb'];
@@ -349,6 +366,12 @@ function render(R) {
     out.push('### (d) Start-up', '', `Wall time of the whole process, median of ${c.startupReps} runs per configuration (interleaved, after one untimed round).`, '');
     out.push('| command | no agent | wiretap | wiretap OTLP | OTel contrib |', '|---|---:|---:|---:|---:|');
     for (const [k, s] of Object.entries(R.startup)) out.push(`| \`${k}\` | ${f(s.none)} ms | ${f(s.wiretap)} ms | ${f(s['wiretap-otlp'])} ms | ${f(s.otel)} ms |`);
+    out.push('');
+  }
+  if (R.capture) {
+    out.push('### (b) Capture cost in-process, 200 KB vs 10 MB', '', `The recorder calls the http interceptor makes for one exchange (request body, response head, the body in 64 KB chunks, end), the span described, redacted and exported to a file; ${R.capture.calls} exchanges each, cap ${R.capture.cap} bytes. "bare" is the same loop over the chunks without wiretap.`, '');
+    out.push('| response | chunks | bare µs | wiretap µs | added µs | heap left after the run |', '|---|---:|---:|---:|---:|---:|');
+    for (const [k, c] of Object.entries(R.capture.results)) out.push(`| ${k} | ${c.chunks} | ${f(c.bareUs, 2)} | ${f(c.wiretapUs)} | ${f(c.addedUs)} | ${f(c.heapDeltaKB, 0)} KiB |`);
     out.push('');
   }
   if (R.decoders) {
