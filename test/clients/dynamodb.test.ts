@@ -59,7 +59,10 @@ describe('DynamoDB clients under the preload (dynalite + throttling proxy)', fun
   const throttled: string[] = [];
 
   before(async function () {
-    if (!REGISTER) this.skip(); // dist/register.js not built yet
+    if (!REGISTER) {
+      console.log('      skipped: dist/register.js is not built (npm test builds it first)');
+      this.skip();
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const dynalite = require('dynalite') as (o: object) => http.Server;
     dynamo = dynalite({ createTableMs: 0 });
