@@ -218,7 +218,6 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
       flushSync: () => tracing?.flushSync(),
-      flush: () => (tracing ? tracing.forceFlush() : Promise.resolve()),
       pending: () => tracing?.pending ?? 0,
     }),
   );

@@ -60,7 +60,7 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter {
     execFileSync(process.execPath, [path.join(__dirname, 'sync-send.js')], {
       input: Buffer.from(body),
       env: childEnv, // no NODE_OPTIONS: the sender must not load wiretap again
-      timeout: 5000,
+      timeout: 2000, // bounded: a collector that does not answer delays the exit by at most this
       stdio: ['pipe', 'ignore', 'ignore'],
     });
   }

@@ -114,13 +114,17 @@ export class ExportQueueProcessor implements SpanProcessor {
     return spans;
   }
 
-  /** Writes everything still queued synchronously, if the exporter can. Returns how many spans. */
+  /**
+   * Writes everything still queued, synchronously where the exporter can (file, OTLP). Any other exporter
+   * (console, or one the app passed) gets an ordinary export call now: the console exporter finishes
+   * inside it; an asynchronous one at least starts. Returns how many spans.
+   */
   flushSync(): number {
-    if (!this.exporter.exportSync) return 0;
     const spans = this.drainSync();
     if (spans.length === 0) return 0;
     try {
-      this.exporter.exportSync(spans);
+      if (this.exporter.exportSync) this.exporter.exportSync(spans);
+      else this.exporter.export(spans, () => undefined);
       this.exported += spans.length;
     } catch (err) {
       this.failed += spans.length;

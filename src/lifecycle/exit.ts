@@ -8,8 +8,6 @@ export interface ExitHooks {
   reportInflight(reason: string): number;
   /** Synchronous write of everything queued (file exporter; OTLP through a child process). */
   flushSync(): void;
-  /** Asynchronous flush (normal OTLP export). */
-  flush(): Promise<void>;
   /** Spans queued and not yet exported. */
   pending(): number;
 }
@@ -17,7 +15,6 @@ export interface ExitHooks {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export function installExitHooks(hooks: ExitHooks): () => void {
-  let flushing = false;
 
   const syncAll = (reason: string) => {
     try {
@@ -29,17 +26,16 @@ export function installExitHooks(hooks: ExitHooks): () => void {
     }
   };
 
-  // The event loop is empty: flush asynchronously. The flush schedules work, so beforeExit comes again
-  // afterwards; only flush while there is something new to send.
+  // The event loop is empty: write what is queued now, synchronously. An asynchronous flush would keep
+  // the process alive for as long as the exporter retries, seconds when the collector is down; the app
+  // would end late. Work the app starts from its own beforeExit brings us here again.
   const onBeforeExit = () => {
-    if (flushing || hooks.pending() === 0) return;
-    flushing = true;
-    hooks
-      .flush()
-      .catch(() => undefined)
-      .finally(() => {
-        flushing = false;
-      });
+    if (hooks.pending() === 0) return;
+    try {
+      hooks.flushSync();
+    } catch (err) {
+      diag.once('error', 'exit:beforeExit', `flushing at beforeExit failed: ${String(err)}`);
+    }
   };
 
   // process.exit() and the natural end: only synchronous work runs here.

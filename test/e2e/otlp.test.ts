@@ -22,7 +22,30 @@ describe('e2e: OTLP export', function () {
 
   const otlpEnv = (protocol: string) => ({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'otlp-e2e-app' });
 
+  it('a collector that is down costs the app nothing: same output and exit code, no hang', async () => {
+    const closed = await startOtlpReceiver();
+    const url = closed.url;
+    await closed.close();
+    const tag = 'otlp-down';
+    const env = { ...servers.env, ...otlpEnv('http/protobuf'), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url, RUN_TAG: tag };
+    // A process still running after 5 s is a hang here (the bare app ends in well under a second); before
+    // the exit path flushed synchronously, the exporter's retries kept the app alive for about 8 s.
+    const [bare, tapped] = await Promise.all([runApp({ app: 'test/e2e/apps/calls.js', preload: 'none', env }), runApp({ app: 'test/e2e/apps/calls.js', env, timeoutMs: 5000 })]);
+    expect(tapped.timedOut, 'the app was kept alive').to.equal(false);
+    expect({ code: tapped.code, stdout: tapped.stdout.replaceAll(tag, 'T') }).to.deep.equal({ code: bare.code, stdout: bare.stdout.replaceAll(tag, 'T') });
+    expect(tapped.appStderr).to.equal(bare.appStderr);
+  });
+
   for (const mode of ['natural end', 'process-exit'] as const) {
+    it(`OTEL_EXPORTER_OTLP_HEADERS reach the collector (${mode})`, async () => {
+      const tag = `otlp-headers-${mode.replace(' ', '-')}`;
+      const env = { ...servers.env, ...otlpEnv('http/protobuf'), OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=FAKE-collector-key,x-tenant=team%20a', RUN_TAG: tag, APP_MODE: mode === 'process-exit' ? 'process-exit' : '' };
+      const r = await runApp({ app: 'test/e2e/apps/calls.js', env });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(receiver.received.length).to.be.greaterThan(0);
+      for (const x of receiver.received) expect(x.headers).to.include({ 'x-collector-key': 'FAKE-collector-key', 'x-tenant': 'team a' });
+    });
+
     it(`http/json: spans reach the receiver (${mode})`, async () => {
       const tag = `otlp-json-${mode.replace(' ', '-')}`;
       const r = await runApp({ app: 'test/e2e/apps/calls.js', env: { ...servers.env, ...otlpEnv('http/json'), RUN_TAG: tag, APP_MODE: mode === 'process-exit' ? 'process-exit' : '' } });

@@ -7,6 +7,7 @@ import { extractStrings } from './protobuf';
 export interface Received {
   path: string;
   contentType: string;
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -26,7 +27,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body: Buffer.concat(chunks) });
+      received.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), headers: req.headers, body: Buffer.concat(chunks) });
       const json = String(req.headers['content-type']).includes('json');
       res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
       res.end(json ? '{}' : '');
