@@ -2,30 +2,14 @@ import { expect } from 'chai';
 import algoliaRoutes from '../../../src/decoders/data/algolia-routes.json';
 import { resolveRoute, type RouteRow } from '../../../src/decoders/route-table';
 import { ALGOLIA_ROUTES, algoliaDecoder, isAlgoliaRequest } from '../../../src/decoders/algolia';
-import type { DecodeContext } from '../../../src/decoders/decoder';
 import type { RequestHead } from '../../../src/exchange/types';
-import { toExchange, type Fixture } from '../../../src/fixture/format';
-import { createRedactor } from '../../../src/redaction/redact';
-import { loadConfig } from '../../../src/config/load';
-import { bodyText } from '../../../src/exchange/body-text';
+import type { Fixture } from '../../../src/fixture/format';
+import { decodeWith, head } from '../../helpers/decode';
 
 const ROWS = algoliaRoutes as unknown as RouteRow[];
 const HEADERS = { 'x-algolia-application-id': 'FAKE_APP', 'x-algolia-api-key': 'fake-api-key-unit-0001' };
 
-function head(method: string, url: string, headers: Record<string, string> = {}): RequestHead {
-  return toExchange({ request: { method, url, headers } }).request;
-}
-
-function decode(ex: Fixture['exchange'], state = new Map<string, unknown>()) {
-  const x = toExchange(ex);
-  const ctx: DecodeContext = {
-    redactor: createRedactor(loadConfig({}).redaction),
-    requestText: () => bodyText(x.requestBody, x.request.headers),
-    responseText: () => bodyText(x.responseBody, x.response?.headers),
-    state,
-  };
-  return algoliaDecoder.decode(x, ctx);
-}
+const decode = (ex: Fixture['exchange'], state?: Map<string, unknown>) => decodeWith(algoliaDecoder, ex, state);
 
 describe('decoders/algolia', () => {
   describe('route table', () => {

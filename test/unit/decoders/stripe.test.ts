@@ -2,31 +2,15 @@ import { expect } from 'chai';
 import stripeRoutes from '../../../src/decoders/data/stripe-routes.json';
 import { resolveRoute, type RouteRow } from '../../../src/decoders/route-table';
 import { STRIPE_ROUTES, isStripeRequest, stripeDecoder } from '../../../src/decoders/stripe';
-import type { DecodeContext } from '../../../src/decoders/decoder';
 import type { RequestHead } from '../../../src/exchange/types';
-import { toExchange, type Fixture } from '../../../src/fixture/format';
-import { createRedactor } from '../../../src/redaction/redact';
-import { loadConfig } from '../../../src/config/load';
-import { bodyText } from '../../../src/exchange/body-text';
+import type { Fixture } from '../../../src/fixture/format';
+import { decodeWith, head } from '../../helpers/decode';
 
 const ROWS = stripeRoutes as unknown as RouteRow[];
 
-function head(method: string, url: string, headers: Record<string, string> = {}): RequestHead {
-  return toExchange({ request: { method, url, headers } }).request;
-}
-
-function decode(ex: Fixture['exchange'], state = new Map<string, unknown>()) {
-  const x = toExchange(ex);
-  const ctx: DecodeContext = {
-    redactor: createRedactor(loadConfig({}).redaction),
-    requestText: () => bodyText(x.requestBody, x.request.headers),
-    responseText: () => bodyText(x.responseBody, x.response?.headers),
-    state,
-  };
-  return stripeDecoder.decode(x, ctx);
-}
-
 const STRIPE_HEADERS = { 'stripe-version': '2026-10-28.endive', authorization: 'Bearer sk_test_FAKE51HxFAKEkey0000000000' };
+
+const decode = (ex: Fixture['exchange'], state?: Map<string, unknown>) => decodeWith(stripeDecoder, ex, state);
 
 describe('decoders/stripe', () => {
   describe('route table', () => {
