@@ -17,7 +17,7 @@ import { kinesisDecoder, streamFromArn } from '../../../../src/decoders/aws/kine
 import { isSignedHeader, parseTraceparent, parseXray, xrayHeader } from '../../../../src/decoders/aws/messaging';
 
 const FIXTURES = path.resolve(__dirname, '../../../../../fixtures/aws');
-const VECTORS = '/work/shared/vectors/otel-aws-sdk-mock-responses';
+const VECTORS = path.resolve(__dirname, '../../../../../test/vectors/otel-aws-sdk-mock-responses');
 const IDS = { traceId: '5759e988bd862e3fe1be46a994272793', spanId: '53995c3f42cd8ad8', sampled: true };
 const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEEXAMPLEKEY' };
 

@@ -1,5 +1,5 @@
 // Operation names for a sample of services from every AWS protocol: real SDK requests captured on
-// loopback (../shared/vectors/captured, responses synthetic there) plus hand-signed requests for
+// loopback (test/vectors/captured, responses synthetic there) plus hand-signed requests for
 // protocols no Node SDK sends (ec2Query from v3 is REST-less form; rpc-v2-cbor).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ import { awsGenericDecoder } from '../../../../src/decoders/aws/generic';
 // The core and its generic decoder alone: service decoders built on it (SQS, S3, ...) refine these spans.
 const generic = (fx: Fixture) => decodeFixture(fx, { builtIns: false, decoders: [awsGenericDecoder] });
 
-const CAPTURES = path.resolve(__dirname, '../../../../../../shared/vectors/captured/sdk-wire-captures.json');
+const CAPTURES = path.resolve(__dirname, '../../../../../test/vectors/captured/sdk-wire-captures.json');
 const AUTH = (service: string, region = 'us-east-1') =>
   `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
 
