@@ -51,10 +51,9 @@ function patchPinoProto(protoFactory: unknown, activeIds: ActiveIds, tap: Logger
       if (input && typeof input === 'object' && !('trace_id' in input)) {
         const ids = activeIds();
         if (ids) {
-          // pino serialises own keys in for..in order: own keys first, then the app's object unchanged.
-          const withIds = Object.create(input as object) as Record<string, unknown>;
-          Object.assign(withIds, fields(ids));
-          for (const key of Object.keys(input as object)) withIds[key] = (input as Record<string, unknown>)[key];
+          // A copy with the ids as first keys (as a mixin would put them); the app's object is not touched.
+          const withIds: Record<string, unknown> = fields(ids);
+          for (const key in input as object) if (Object.prototype.hasOwnProperty.call(input, key)) withIds[key] = (input as Record<string, unknown>)[key];
           input = withIds;
         }
       }
