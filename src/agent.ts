@@ -19,6 +19,7 @@ import { diag, describe, setLogLevel } from './diag/log';
 import type { Exchange, RequestHead } from './exchange/types';
 import type { SpanDescription } from './spans/describe';
 import type { Recorder } from './interceptors/interceptor';
+import type { Metrics } from './metrics';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -27,6 +28,8 @@ export interface Agent {
   readonly registry: DecoderRegistry;
   readonly pipeline: Pipeline;
   readonly tracing: Tracing;
+  /** Client-call metrics, once the first call made them (undefined when metrics are off). */
+  readonly metrics: Metrics | undefined;
   registerDecoder(decoder: Decoder): void;
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -121,6 +124,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   let registry: DecoderRegistry | undefined;
   let tracing: Tracing | undefined;
   let pipeline: Pipeline | undefined;
+  let metrics: Metrics | undefined;
   let contextManagerReady = false;
 
   const getRegistry = (): DecoderRegistry => {
@@ -161,7 +165,19 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         }
       }
       const t = getTracing();
-      pipeline = new Pipeline({ config, registry: getRegistry(), redactor, tracer: t.tracer, onExchange, ignore: exportTargets(config, env) });
+      let ignore = exportTargets(config, env);
+      if (!config.metrics.disabled) {
+        try {
+          const m = require('./metrics') as typeof import('./metrics');
+          const { buildResource } = require('./spans/tracing') as typeof import('./spans/tracing');
+          let resource: ReturnType<typeof buildResource> | undefined;
+          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= buildResource(env)));
+          ignore = ignore.concat(m.metricsExportTargets(config.metrics, env));
+        } catch (err) {
+          diag.warn(`metrics unavailable: ${describe(err)}`);
+        }
+      }
+      pipeline = new Pipeline({ config, registry: getRegistry(), redactor, tracer: t.tracer, onExchange, ignore, onEnd: metrics?.onEnd });
     }
     return pipeline;
   };
@@ -179,11 +195,17 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     get tracing() {
       return getTracing();
     },
+    get metrics() {
+      return metrics;
+    },
     registerDecoder: (d) => {
       if (registry) registry.register(d);
       else pendingDecoders.push(d);
     },
-    flush: () => (tracing ? tracing.forceFlush() : Promise.resolve()),
+    flush: async () => {
+      await metrics?.collectAndExport();
+      if (tracing) await tracing.forceFlush();
+    },
     async stop() {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -193,6 +215,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         }
       }
       pipeline?.reportInflight('shutdown');
+      await metrics?.shutdown();
       await tracing?.shutdown();
     },
   };
@@ -217,7 +240,10 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   undo.push(
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
-      flushSync: () => tracing?.flushSync(),
+      flushSync: () => {
+        tracing?.flushSync();
+        metrics?.flushSync();
+      },
       pending: () => tracing?.pending ?? 0,
     }),
   );
