@@ -98,8 +98,9 @@ interface Acc {
 
 /**
  * Rows from every line's exponential-histogram points of `rpc.client.call.duration` and
- * `http.client.request.duration`. An HTTP call to an AWS peer is counted by both metrics; its HTTP row is
- * left out when the same service and peer have RPC rows, so each call counts once.
+ * `http.client.request.duration`. An HTTP call to an AWS peer is counted by both metrics; its HTTP rows
+ * named by a bare method are left out when the same service and peer have RPC rows, so each call counts
+ * once (a peer serving both AWS and plain HTTP calls loses the plain ones: AWS endpoints serve only AWS).
  */
 export function readMetricRows(text: string): MetricRow[] {
   // Cumulative points: the latest per (resource, series, start time) wins.
@@ -148,7 +149,8 @@ export function readMetricRows(text: string): MetricRow[] {
   for (const { row } of rows.values()) if (row.metric === 'rpc.client.call.duration') rpcPeers.add(`${row.service}\u0001${row.peer}`);
   const out: MetricRow[] = [];
   for (const { row, hist, minScale } of rows.values()) {
-    if (row.metric === 'http.client.request.duration' && rpcPeers.has(`${row.service}\u0001${row.peer}`)) continue;
+    // Only rows named by a bare HTTP method: a url.template row is a route table's call, never AWS.
+    if (row.metric === 'http.client.request.duration' && !row.operation.startsWith('/') && rpcPeers.has(`${row.service}\u0001${row.peer}`)) continue;
     if (hist && hist.count > 0) {
       row.p50 = quantile(hist, 0.5);
       row.p95 = quantile(hist, 0.95);
