@@ -89,16 +89,21 @@ export function templateOf(path: string, params: readonly (readonly [string, str
   return parts.join('/');
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Loaded on first use, once: the decoders' head helpers (AWS table ~1 MB only when a call needs it).
+let detect: typeof import('../decoders/aws/protocol/detect') | undefined;
+let identify: typeof import('../decoders/aws/identify') | undefined;
+let awsTable: typeof import('../decoders/aws/table') | undefined;
+let routeTable: typeof import('../decoders/route-table') | undefined;
+
 /** The AWS service and operation from the head only (unsampled calls). */
 function awsFromHead(head: RequestHead, decoder: Decoder): { service: string; operation: string } | undefined {
   const known = AWS_DECODERS[decoder.name];
   if (!known && decoder.name !== 'aws') return undefined;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { requestShape } = require('../decoders/aws/protocol/detect') as typeof import('../decoders/aws/protocol/detect');
-  const shape = requestShape(head);
+  const shape = (detect ??= require('../decoders/aws/protocol/detect') as typeof import('../decoders/aws/protocol/detect')).requestShape(head);
   if (known && (shape.kind === 'json' || shape.kind === 'rpc-v2-cbor')) return { service: known, operation: shape.operation };
-  const { credentialScope, endpointPrefixes } = require('../decoders/aws/identify') as typeof import('../decoders/aws/identify');
-  const table = require('../decoders/aws/table') as typeof import('../decoders/aws/table');
+  const { credentialScope, endpointPrefixes } = (identify ??= require('../decoders/aws/identify') as typeof import('../decoders/aws/identify'));
+  const table = (awsTable ??= require('../decoders/aws/table') as typeof import('../decoders/aws/table'));
   const scope = credentialScope(head);
   const signingName = scope?.signingName ?? '';
   const hostPrefixes = scope ? endpointPrefixes(head.host, scope.region) : [];
@@ -120,7 +125,7 @@ function awsFromHead(head: RequestHead, decoder: Decoder): { service: string; op
 
 function urlTemplateOf(head: RequestHead, decoder: Decoder): string | undefined {
   if (decoder.name !== 'stripe' && decoder.name !== 'algolia') return undefined;
-  const { resolveRoute } = require('../decoders/route-table') as typeof import('../decoders/route-table');
+  const { resolveRoute } = (routeTable ??= require('../decoders/route-table') as typeof import('../decoders/route-table'));
   const routes = decoder.name === 'stripe' ? (require('../decoders/stripe') as typeof import('../decoders/stripe')).STRIPE_ROUTES : (require('../decoders/algolia') as typeof import('../decoders/algolia')).ALGOLIA_ROUTES;
   const route = resolveRoute(routes, head.method, head.path);
   return route ? templateOf(head.path, route.params) : undefined;
