@@ -137,7 +137,60 @@ async function endToEnd() {
   return configs.map(([label]) => ({ config: label, cpuUsPerCall: median(cpu.get(label)), ratio: median(cpu.get(label)) / none }));
 }
 
+/** Child mode for cachegrind: `n` onEnd calls of one sink ('own' | 'sdk'), nothing else timed. */
+function child(n, sink, sampled) {
+  const { Metrics } = require(path.join(DIST, 'metrics'));
+  const { DecoderRegistry } = require(path.join(DIST, 'decoders', 'registry'));
+  const { builtInDecoders } = require(path.join(DIST, 'decoders'));
+  const { loadConfig } = require(path.join(DIST, 'config', 'load'));
+  const sdk = require('@opentelemetry/sdk-metrics');
+  const config = loadConfig({ OTEL_METRICS_EXPORTER: 'file' }).metrics;
+  const registry = new DecoderRegistry(builtInDecoders);
+  const xs = Array.from({ length: 50 }, (_, i) => exchange(i));
+  const decoder = registry.match(xs[0].request);
+  const d = sampled ? { name: 'DynamoDB.GetItem', kind: 'client', decoder: 'aws.dynamodb', attributes: { 'rpc.system': 'aws-api', 'rpc.service': 'DynamoDB', 'rpc.method': 'GetItem', 'db.collection.name': 'small' } } : undefined;
+  const appProvider = sink === 'sdk' ? new sdk.MeterProvider({ views: [{ instrumentName: '*', aggregation: { type: sdk.AggregationType.EXPONENTIAL_HISTOGRAM } }] }) : undefined;
+  const m = new Metrics({ config, filePath: '/dev/null', env: {}, resource: () => undefined, exporters: [], appProvider });
+  for (let i = 0; i < 1000; i++) m.onEnd(xs[i % 50], d, decoder); // same warm-up in both runs
+  for (let i = 0; i < n; i++) m.onEnd(xs[i % 50], d, decoder);
+}
+
+/** Instructions per call: cachegrind totals of two runs (N and 0 calls) differ by N calls' worth. */
+function instructions() {
+  const { spawnSync } = require('node:child_process');
+  const n = num('BENCH_METRICS_CG_CALLS', 20000);
+  const rows = [];
+  for (const sink of ['own', 'sdk']) {
+    for (const sampled of [true, false]) {
+      const total = (calls) => {
+        const out = path.join(os.tmpdir(), `cg-${process.pid}-${sink}-${calls}`);
+        const r = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${out}`, process.execPath, '--jitless', __filename], {
+          env: { ...process.env, BENCH_METRICS_CHILD: `${calls},${sink},${sampled ? 1 : 0}` },
+          encoding: 'utf8',
+        });
+        const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
+        fs.rmSync(out, { force: true });
+        if (!m) throw new Error(`cachegrind gave no total: ${r.stderr.slice(-300)}`);
+        return Number(m[1].replace(/,/g, ''));
+      };
+      rows.push({ sink, sampled, perCall: (total(n) - total(0)) / n });
+    }
+  }
+  return rows;
+}
+
+if (process.env.BENCH_METRICS_CHILD) {
+  const [n, sink, sampled] = process.env.BENCH_METRICS_CHILD.split(',');
+  child(Number(n), sink, sampled === '1');
+  return;
+}
+
 (async () => {
+  if (process.argv.includes('--instructions')) {
+    console.log(`Instructions per recorded call (valgrind cachegrind, node --jitless):`);
+    for (const r of instructions()) console.log(`  ${r.sink === 'own' ? 'wiretap store    ' : 'OpenTelemetry SDK'} ${r.sampled ? 'sampled  ' : 'unsampled'} ${Math.round(r.perCall)}`);
+    return;
+  }
   const a = inProcess();
   console.log('Recording cost per call (in process, median of 5):');
   for (const r of a) console.log(`  ${r.path.padEnd(18)} ${r.call.padEnd(22)} ${r.usPerCall.toFixed(2)} µs`);
