@@ -241,8 +241,11 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
       flushSync: () => {
-        tracing?.flushSync();
-        metrics?.flushSync();
+        try {
+          tracing?.flushSync();
+        } finally {
+          metrics?.flushSync(); // metrics go out even when the span flush failed
+        }
       },
       pending: () => tracing?.pending ?? 0,
     }),

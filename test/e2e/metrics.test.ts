@@ -136,6 +136,20 @@ describe('e2e: client-call metrics', function () {
     });
   }
 
+  it('OTLP http/protobuf on the interval (official proto exporter) and at the natural end, under the ESM preload', async () => {
+    const r = await runApp({
+      app: APP,
+      preload: 'esm',
+      env: { CALLS: '30', OTEL_METRICS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metricsUrl(), OTEL_METRIC_EXPORT_INTERVAL: '150', OTEL_TRACES_EXPORTER: 'none' },
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    const bodies = receiver.received.filter((x) => x.path === '/v1/metrics');
+    expect(bodies.length).to.be.greaterThan(1);
+    expect(bodies.every((b) => b.contentType.includes('application/x-protobuf'))).to.equal(true);
+    const strings = bodies.flatMap((b) => extractStrings(b.body));
+    for (const s of ['http.client.request.duration', 'rpc.client.call.duration', 'SQS/SendMessage', 'aws_sqs']) expect(strings).to.include(s);
+  });
+
   it('OTLP http/protobuf at process.exit(): the metrics reach the collector through the synchronous path', async () => {
     const r = await runApp({
       app: APP,
