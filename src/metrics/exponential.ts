@@ -60,7 +60,7 @@ export class ExponentialHistogram {
 
   constructor(
     private readonly maxSize = DEFAULT_MAX_SIZE,
-    startScale = MAX_SCALE,
+    private readonly startScale = MAX_SCALE,
   ) {
     this.scale = startScale;
   }
@@ -121,7 +121,8 @@ export class ExponentialHistogram {
     this.zeroCount = 0;
     this.offset = 0;
     this.counts = [];
-    // The scale is kept: the next interval's values are likely in the same range.
+    // Back to the finest scale: one slow interval must not coarsen the next ones (merging handles mixed scales).
+    this.scale = this.startScale;
   }
 
   data(): ExponentialData {
