@@ -78,6 +78,16 @@ describe('metrics/exponential', () => {
     }
   });
 
+  it('starts each interval at the finest scale again after reset, so one slow interval does not coarsen the next', () => {
+    const h = new ExponentialHistogram();
+    for (const v of samples(500, 0.0001, 30)) h.record(v);
+    expect(h.data().scale).to.be.below(10);
+    h.reset();
+    h.record(0.004);
+    h.record(0.0041);
+    expect(h.data().scale).to.be.above(10);
+  });
+
   it('counts zero durations in the zero bucket and drops NaN/negative values', () => {
     const h = new ExponentialHistogram();
     h.record(0);
