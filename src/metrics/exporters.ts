@@ -21,6 +21,22 @@ export interface MetricsExporter {
   shutdown?(): Promise<void>;
 }
 
+/**
+ * Writes all of `data` to a file descriptor. stdout may be a non-blocking pipe: a full one answers EAGAIN
+ * or takes part of the buffer, so retry (bounded) rather than drop half a line or throw into the app.
+ */
+export function writeFully(fd: number, data: string | Buffer, attempts = 1000): void {
+  let buf = typeof data === 'string' ? Buffer.from(data) : data;
+  while (buf.length > 0) {
+    try {
+      const n = fs.writeSync(fd, buf);
+      buf = buf.subarray(n);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || --attempts <= 0) throw err;
+    }
+  }
+}
+
 function otlpJson(resource: Resource, metrics: readonly MetricPoints[]): Uint8Array | undefined {
   const { toResourceMetrics } = require('./sdk-data') as typeof import('./sdk-data');
   const { JsonMetricsSerializer } = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
@@ -63,7 +79,7 @@ export class ConsoleMetricsExporter implements MetricsExporter {
   exportSync(metrics: readonly MetricPoints[]): void {
     if (metrics.length === 0) return;
     const body = otlpJson(this.resource(), metrics);
-    if (body) fs.writeSync(1, Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+    if (body) writeFully(1, Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
   }
 }
 
@@ -82,7 +98,7 @@ export class EmfMetricsExporter implements MetricsExporter {
     if (typeof attrs['service.name'] === 'string') dims['service.name'] = attrs['service.name'];
     const lines = toEmfLines(metrics, dims, this.namespace);
     // One write per object: stdout lines from the app may interleave between objects, never inside one.
-    for (const line of lines) fs.writeSync(1, `${line}\n`);
+    for (const line of lines) writeFully(1, `${line}\n`);
   }
 }
 
