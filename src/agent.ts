@@ -21,6 +21,7 @@ import type { SpanDescription } from './spans/describe';
 import type { Recorder } from './interceptors/interceptor';
 import type { Redactor } from './redaction/redactor';
 import type { Logs, ActiveIds } from './logs';
+import type { Metrics } from './metrics';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -29,6 +30,8 @@ export interface Agent {
   readonly registry: DecoderRegistry;
   readonly pipeline: Pipeline;
   readonly tracing: Tracing;
+  /** Client-call metrics, once the first call made them (undefined when metrics are off). */
+  readonly metrics: Metrics | undefined;
   registerDecoder(decoder: Decoder): void;
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -123,6 +126,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   let registry: DecoderRegistry | undefined;
   let tracing: Tracing | undefined;
   let pipeline: Pipeline | undefined;
+  let metrics: Metrics | undefined;
   let contextManagerReady = false;
   let redactor: Redactor | undefined;
   let logs: Logs | undefined;
@@ -172,7 +176,19 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         }
       }
       const t = getTracing();
-      pipeline = new Pipeline({ config, registry: getRegistry(), redactor, tracer: t.tracer, onExchange, ignore: exportTargets(config, env) });
+      let ignore = exportTargets(config, env);
+      if (!config.metrics.disabled) {
+        try {
+          const m = require('./metrics') as typeof import('./metrics');
+          const { buildResource } = require('./spans/tracing') as typeof import('./spans/tracing');
+          let resource: ReturnType<typeof buildResource> | undefined;
+          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= buildResource(env)));
+          ignore = ignore.concat(m.metricsExportTargets(config.metrics, env));
+        } catch (err) {
+          diag.warn(`metrics unavailable: ${describe(err)}`);
+        }
+      }
+      pipeline = new Pipeline({ config, registry: getRegistry(), redactor, tracer: t.tracer, onExchange, ignore, onEnd: metrics?.onEnd });
     }
     return pipeline;
   };
@@ -202,11 +218,15 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     get tracing() {
       return getTracing();
     },
+    get metrics() {
+      return metrics;
+    },
     registerDecoder: (d) => {
       if (registry) registry.register(d);
       else pendingDecoders.push(d);
     },
     flush: async () => {
+      await metrics?.collectAndExport();
       await Promise.all([tracing?.forceFlush(), logs?.flush()]);
     },
     async stop() {
@@ -220,6 +240,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       pipeline?.reportInflight('shutdown');
       logs?.flushSync();
       logs?.stop();
+      await metrics?.shutdown();
       await tracing?.shutdown();
     },
   };
@@ -253,8 +274,16 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
       flushSync: () => {
-        tracing?.flushSync();
-        logs?.flushSync();
+        try {
+          tracing?.flushSync();
+        } finally {
+          // metrics and log lines go out even when the span flush failed
+          try {
+            metrics?.flushSync();
+          } finally {
+            logs?.flushSync();
+          }
+        }
       },
       pending: () => (tracing?.pending ?? 0) + (logs?.pending ?? 0),
     }),

@@ -35,6 +35,24 @@ export interface LogsConfig {
   queue: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number };
 }
 
+export type MetricsExporterName = 'otlp' | 'console' | 'file' | 'emf';
+
+export interface MetricsConfig {
+  /** Empty: metrics off (unless the app registered its own global MeterProvider and no `none` was asked for). */
+  exporters: MetricsExporterName[];
+  /** OTEL_METRICS_EXPORTER=none: never record, even into the app's MeterProvider. */
+  disabled: boolean;
+  intervalMs: number;
+  temporality: 'delta' | 'cumulative';
+  otlpProtocol: OtlpProtocol;
+  /** Explicit bucket bounds in seconds (WIRETAP_METRICS_BUCKETS); exponential histograms when undefined. */
+  buckets?: number[];
+  cardinalityLimit: number;
+  /** The opt-in `url.template` attribute from the Stripe/Algolia route tables. */
+  urlTemplate: boolean;
+  emfNamespace: string;
+}
+
 export interface Config {
   enabled: boolean;
   exporters: ExporterName[];
@@ -59,6 +77,7 @@ export interface Config {
   /** Folder to write every exchange to as a fixture file (record mode), or undefined. */
   recordDir?: string;
   logs: LogsConfig;
+  metrics: MetricsConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -131,12 +150,40 @@ function logsConfig(env: Env, traceExporters: ExporterName[], traceProtocol: Otl
   };
 }
 
-function otlpProtocol(env: Env): OtlpProtocol {
-  const raw = (env[ENV.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL] ?? env[ENV.OTEL_EXPORTER_OTLP_PROTOCOL] ?? '').trim();
+function otlpProtocol(env: Env, signalVariable: string = ENV.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL): OtlpProtocol {
+  const raw = (env[signalVariable] ?? env[ENV.OTEL_EXPORTER_OTLP_PROTOCOL] ?? '').trim();
   if (raw === '' || raw === 'http/protobuf') return 'http/protobuf';
   if (raw === 'http/json') return 'http/json';
   diag.warn(`OTLP protocol "${raw}" is not supported by wiretap (grpc would add a large dependency); using http/protobuf`);
   return 'http/protobuf';
+}
+
+function metricsExporters(env: Env): { exporters: MetricsExporterName[]; disabled: boolean } {
+  const names = list(env[ENV.OTEL_METRICS_EXPORTER]?.toLowerCase());
+  if (names.includes('none')) return { exporters: [], disabled: true };
+  const known: MetricsExporterName[] = [];
+  for (const n of names) {
+    if (n === 'otlp' || n === 'console' || n === 'file' || n === 'emf') known.push(n);
+    else diag.warn(`${ENV.OTEL_METRICS_EXPORTER}: unknown exporter "${n}" ignored (supported: otlp, console, file, emf, none)`);
+  }
+  return { exporters: known, disabled: false };
+}
+
+function metricsTemporality(env: Env): 'delta' | 'cumulative' {
+  const inLambda = !!env[ENV.AWS_LAMBDA_FUNCTION_NAME]?.trim();
+  const fallback = inLambda ? 'delta' : 'cumulative';
+  // lowmemory is delta for synchronous counters and histograms, which is all wiretap records.
+  const v = oneOf(env, ENV.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, ['cumulative', 'delta', 'lowmemory'] as const, fallback);
+  return v === 'cumulative' ? 'cumulative' : 'delta';
+}
+
+function bucketBounds(env: Env): number[] | undefined {
+  const raw = list(env[ENV.WIRETAP_METRICS_BUCKETS]);
+  if (raw.length === 0) return undefined;
+  const bounds = raw.map(Number);
+  if (bounds.every((b, i) => Number.isFinite(b) && b >= 0 && (i === 0 || b > bounds[i - 1]))) return bounds;
+  diag.warn(`${ENV.WIRETAP_METRICS_BUCKETS}=${env[ENV.WIRETAP_METRICS_BUCKETS]} is not an increasing list of seconds; using exponential histograms`);
+  return undefined;
 }
 
 function captureHeaders(value: string | undefined): CaptureHeaders {
@@ -171,6 +218,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     recordDir: env[ENV.WIRETAP_RECORD]?.trim() || undefined,
     logs: logsConfig(env, traceExporters, otlpProtocol(env)),
+    metrics: {
+      ...metricsExporters(env),
+      intervalMs: Math.max(1, positiveInt(env, ENV.OTEL_METRIC_EXPORT_INTERVAL, 60000)),
+      temporality: metricsTemporality(env),
+      otlpProtocol: otlpProtocol(env, ENV.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL),
+      buckets: bucketBounds(env),
+      cardinalityLimit: Math.max(1, positiveInt(env, ENV.WIRETAP_METRICS_CARDINALITY_LIMIT, 2000)),
+      urlTemplate: bool(env, ENV.WIRETAP_METRICS_URL_TEMPLATE, false),
+      emfNamespace: env[ENV.WIRETAP_METRICS_EMF_NAMESPACE]?.trim() || 'wiretap',
+    },
   };
   return Object.freeze(config);
 }

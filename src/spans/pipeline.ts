@@ -34,6 +34,11 @@ export interface PipelineOptions {
   ignore?: readonly { host: string; port: number; path: string }[];
   /** Called with each finished exchange and its description (record mode). */
   onExchange?: (exchange: Exchange, description: SpanDescription) => void;
+  /**
+   * Called once per exchange at its end, sampled or not (metrics): the description when the span was
+   * sampled (the decoder ran), else undefined; `decoder` is the one matched on the head.
+   */
+  onEnd?: (exchange: Exchange, description: SpanDescription | undefined, decoder: Decoder) => void;
 }
 
 const KIND: Record<DecodedKind, SpanKind> = {
@@ -248,6 +253,7 @@ export class Recording implements Recorder {
       if (this.responseBody) x.responseBody = this.responseBody.finish(x.response?.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
       if (!this.span.isRecording()) {
         this.span.end(x.timings.end);
+        this.pipeline.options.onEnd?.(x, undefined, this.decoder);
         return;
       }
       const { registry, redactor, config } = this.pipeline.options;
@@ -264,6 +270,7 @@ export class Recording implements Recorder {
       applyDescription(this.span, d);
       this.span.end(x.timings.end);
       this.pipeline.options.onExchange?.(x, d);
+      this.pipeline.options.onEnd?.(x, d, this.decoder);
     } catch (err) {
       diag.once('error', 'pipeline.finish', `could not finish a span: ${describe(err)}`);
       try {

@@ -47,3 +47,25 @@ describe('loadConfig: header capture', () => {
     expect(loadConfig({ WIRETAP_CAPTURE_HEADERS: 'none' }).captureHeaders).to.deep.equal([]);
   });
 });
+
+describe('loadConfig: metrics', () => {
+  it('is off by default; OTEL_METRICS_EXPORTER lists exporters, none turns recording off entirely', () => {
+    expect(loadConfig({}).metrics).to.deep.include({ exporters: [], disabled: false, intervalMs: 60000, temporality: 'cumulative', cardinalityLimit: 2000, urlTemplate: false, emfNamespace: 'wiretap', otlpProtocol: 'http/protobuf' });
+    expect(loadConfig({ OTEL_METRICS_EXPORTER: 'otlp, emf,file,console' }).metrics.exporters).to.deep.equal(['otlp', 'emf', 'file', 'console']);
+    expect(loadConfig({ OTEL_METRICS_EXPORTER: 'prometheus,file', WIRETAP_LOG_LEVEL: 'none' }).metrics.exporters).to.deep.equal(['file']);
+    expect(loadConfig({ OTEL_METRICS_EXPORTER: 'none,file' }).metrics).to.deep.include({ exporters: [], disabled: true });
+  });
+
+  it('temporality: delta by default in Lambda, cumulative elsewhere, the preference variable wins (lowmemory is delta here)', () => {
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'fn' }).metrics.temporality).to.equal('delta');
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'fn', OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'cumulative' }).metrics.temporality).to.equal('cumulative');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'Delta' }).metrics.temporality).to.equal('delta');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'lowmemory' }).metrics.temporality).to.equal('delta');
+  });
+
+  it('explicit buckets, interval, protocol and limits; bad values fall back', () => {
+    const c = loadConfig({ WIRETAP_METRICS_BUCKETS: '0.001, 0.005,0.01', OTEL_METRIC_EXPORT_INTERVAL: '5000', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json', WIRETAP_METRICS_CARDINALITY_LIMIT: '50', WIRETAP_METRICS_URL_TEMPLATE: 'true' }).metrics;
+    expect(c).to.deep.include({ buckets: [0.001, 0.005, 0.01], intervalMs: 5000, otlpProtocol: 'http/json', cardinalityLimit: 50, urlTemplate: true });
+    expect(loadConfig({ WIRETAP_METRICS_BUCKETS: '0.01,0.005', WIRETAP_LOG_LEVEL: 'none' }).metrics.buckets).to.equal(undefined);
+  });
+});
