@@ -372,7 +372,9 @@ function buildMap(stats: StatsRow[], transactions: Transaction[]): ReportData['m
   };
   for (const row of stats) {
     const from = node(`fn:${row.service}`, row.service, 'function');
-    const to = node(`svc:${row.peer}`, row.peer, 'service');
+    // One service node per caller: the map reads as "this function calls these", and edges never cross
+    // another function's column.
+    const to = node(`svc:${row.service}\u0000${row.peer}`, row.peer, 'service');
     const e = edge(from, to, false);
     e.count += row.count;
     e.errors += row.errors;

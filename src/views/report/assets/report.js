@@ -204,7 +204,7 @@
     nodes.forEach(function (n) { (cols[layer[n.id]] = cols[layer[n.id]] || []).push(n); });
     cols = cols.filter(Boolean);
     cols.forEach(function (c) { c.sort(function (a, b) { return a.label < b.label ? -1 : a.label > b.label ? 1 : 0; }); });
-    var NW = 190, NH = 34, GX = 170, GY = 30, PAD = 20;
+    var NW = 180, NH = 34, GX = 250, GY = 30, PAD = 20;
     var pos = {};
     var rows = Math.max.apply(null, cols.map(function (c) { return c.length; }));
     var height = PAD * 2 + rows * NH + (rows - 1) * GY;
@@ -228,7 +228,7 @@
       var label = e.count + '\u00d7 · p95 ' + ms(e.p95) + (e.async ? ' queued' : '') + ' · ' + pct(e.errorRate) + ' err';
       var g = s('g', { class: 'edge' + (e.async ? ' async' : '') + (e.errorRate > 0 ? ' failing' : ''), 'data-from': e.from, 'data-to': e.to },
         s('path', { d: d, 'marker-end': 'url(#arrow)' }),
-        s('text', { x: mx, y: (y1 + y2) / 2 - 5, 'text-anchor': 'middle', text: label }),
+        s('text', { x: x2 - 12, y: y2 - 6, 'text-anchor': 'end', text: label }),
         s('title', { text: labelOf(e.from) + ' \u2192 ' + labelOf(e.to) + (e.async ? ' (async hop)' : '') + ': ' + label }));
       svg.appendChild(g);
       labelTable.appendChild(h('tr', null, h('td', { text: labelOf(e.from) }), h('td', { text: labelOf(e.to) }),
