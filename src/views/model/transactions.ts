@@ -1,0 +1,293 @@
+// Transactions: a root (an incoming request or a Lambda invocation, else a trace's earliest span) and its
+// tree, joined across traces. Joins come from span links, from the message/event/sequence ids a producer
+// recorded and a consumer received (the same attribute on both sides), and from the X-Ray trace header
+// (`Parent=` names the producer span). Attempts of one logical call become one node.
+import { criticalPath } from './critical-path';
+import { isCall, isEntry, retryNumber } from './describe';
+import type { AttrValue, Hop, HopVia, Span, SpanLink, SpanNode, Transaction } from './types';
+import { SpanKind } from './types';
+
+const key = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
+const spanKey = (s: Span) => key(s.traceId, s.spanId);
+
+/** Attributes in which producers and consumers record the ids of what went through a queue, bus or stream. */
+const ID_ATTRIBUTES: { name: string; via: HopVia }[] = [
+  { name: 'messaging.message.id', via: 'message-id' },
+  { name: 'wiretap.messaging.message_ids', via: 'message-id' },
+  { name: 'wiretap.aws.eventbridge.event_ids', via: 'event-id' },
+  { name: 'wiretap.aws.kinesis.sequence_numbers', via: 'sequence-number' },
+];
+const TRACE_HEADER_ATTRIBUTES = ['wiretap.aws.trace_header', 'AWSTraceHeader', 'aws.xray.trace_header'];
+
+function values(v: AttrValue | undefined): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.flatMap(values);
+  if (typeof v === 'object') return [];
+  return String(v) === '' ? [] : [String(v)];
+}
+
+/** A span that sent something: PRODUCER kind, or a messaging "send"/"publish" operation. */
+export function isProducer(span: Span): boolean {
+  if (span.kind === SpanKind.PRODUCER) return true;
+  const op = span.attributes['messaging.operation.type'];
+  if (op === 'send' || op === 'publish' || op === 'create') return true;
+  const method = span.attributes['rpc.method'];
+  return typeof method === 'string' && /^(PutRecords?|PutEvents|Publish(Batch)?|SendMessage(Batch)?)$/.test(method);
+}
+
+/** `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1` → trace and parent span id. */
+export function parseXrayHeader(header: string): { traceId?: string; parentSpanId?: string } {
+  const out: { traceId?: string; parentSpanId?: string } = {};
+  for (const part of header.split(';')) {
+    const [k, v] = part.split('=').map((x) => x.trim());
+    if (!v) continue;
+    if (k === 'Root') {
+      const m = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/i.exec(v);
+      if (m) out.traceId = (m[1] + m[2]).toLowerCase();
+    } else if (k === 'Parent' && /^[0-9a-f]{16}$/i.test(v)) out.parentSpanId = v.toLowerCase();
+  }
+  return out;
+}
+
+/** Every async hop found among the spans (one per producer/consumer pair; links win over ids over headers). */
+export function findHops(spans: Span[]): { hops: Hop[]; danglingLinks: { span: Span; link: SpanLink }[] } {
+  const byKey = new Map<string, Span>();
+  for (const s of spans) byKey.set(spanKey(s), s);
+  const hops = new Map<string, Hop>();
+  const add = (producer: Span, consumer: Span, via: HopVia, id: string) => {
+    if (producer === consumer) return;
+    const k = `${spanKey(producer)}>${spanKey(consumer)}`;
+    if (hops.has(k)) return;
+    hops.set(k, {
+      producerSpanId: producer.spanId,
+      producerTraceId: producer.traceId,
+      consumerSpanId: consumer.spanId,
+      consumerTraceId: consumer.traceId,
+      via,
+      key: id,
+      queueDelayMs: consumer.startMs - producer.endMs,
+    });
+  };
+  const danglingLinks: { span: Span; link: SpanLink }[] = [];
+  for (const s of spans) {
+    for (const link of s.links) {
+      const target = byKey.get(key(link.traceId, link.spanId));
+      if (target) add(target, s, 'link', link.spanId);
+      else danglingLinks.push({ span: s, link });
+    }
+  }
+  // Ids recorded by producers; any other span carrying the same id received it. The single and batch
+  // message-id attributes share one namespace (a batch send may be received one message at a time).
+  const producersById = new Map<string, Span>();
+  for (const s of spans) {
+    if (!isProducer(s)) continue;
+    for (const { name, via } of ID_ATTRIBUTES) for (const id of values(s.attributes[name])) if (!producersById.has(`${via}=${id}`)) producersById.set(`${via}=${id}`, s);
+  }
+  for (const s of spans) {
+    if (isProducer(s)) continue;
+    for (const { name, via } of ID_ATTRIBUTES) {
+      for (const id of values(s.attributes[name])) {
+        const producer = producersById.get(`${via}=${id}`);
+        if (producer) add(producer, s, via, id);
+      }
+    }
+  }
+  // The X-Ray header: the consumer side names the producer span as Parent.
+  for (const s of spans) {
+    if (isProducer(s)) continue;
+    for (const name of TRACE_HEADER_ATTRIBUTES) {
+      for (const header of values(s.attributes[name])) {
+        const { traceId, parentSpanId } = parseXrayHeader(header);
+        if (!traceId || !parentSpanId) continue;
+        const producer = byKey.get(key(traceId, parentSpanId));
+        if (producer && producer.traceId !== s.traceId && producer !== byKey.get(key(s.traceId, s.parentSpanId ?? ''))) add(producer, s, 'xray-trace-header', header);
+      }
+    }
+  }
+  const order: Record<HopVia, number> = { link: 0, 'message-id': 1, 'event-id': 1, 'sequence-number': 1, 'xray-trace-header': 2 };
+  return { hops: [...hops.values()].sort((a, b) => order[a.via] - order[b.via]), danglingLinks };
+}
+
+function node(span: Span): SpanNode {
+  return { span, attempts: [span], children: [], depth: 0, critical: false };
+}
+
+/** Groups siblings that are attempts of one logical call: same name and service, consecutive attempt numbers. */
+export function groupAttempts(children: SpanNode[]): SpanNode[] {
+  const sorted = [...children].sort((a, b) => a.span.startMs - b.span.startMs);
+  const out: SpanNode[] = [];
+  for (const child of sorted) {
+    const n = retryNumber(child.span);
+    const invocation = child.span.attributes['wiretap.aws.invocation_id'];
+    const previous =
+      n > 0
+        ? [...out].reverse().find((g) => {
+            const last = g.attempts[g.attempts.length - 1];
+            if (last.name !== child.span.name || last.service !== child.span.service) return false;
+            const lastInvocation = last.attributes['wiretap.aws.invocation_id'];
+            if (invocation !== undefined && lastInvocation !== undefined && invocation !== lastInvocation) return false;
+            return retryNumber(last) === n - 1;
+          })
+        : undefined;
+    if (previous) {
+      previous.attempts.push(child.span);
+      previous.span = child.span;
+      previous.children.push(...child.children);
+    } else out.push(child);
+  }
+  return out;
+}
+
+export interface BuildOptions {
+  /** Join traces through async hops (default true). */
+  join?: boolean;
+}
+
+/** All transactions in the spans, in start order. */
+export function buildTransactions(input: Span[], options: BuildOptions = {}): Transaction[] {
+  const spans = [...input].sort((a, b) => a.startMs - b.startMs);
+  const byKey = new Map<string, Span>();
+  for (const s of spans) byKey.set(spanKey(s), s);
+  const childrenOfSpan = new Map<string, Span[]>();
+  const parentless: Span[] = [];
+  for (const s of spans) {
+    const parent = s.parentSpanId ? byKey.get(key(s.traceId, s.parentSpanId)) : undefined;
+    if (parent) {
+      const list = childrenOfSpan.get(spanKey(parent)) ?? [];
+      list.push(s);
+      childrenOfSpan.set(spanKey(parent), list);
+    } else parentless.push(s);
+  }
+
+  // Nodes, with attempts grouped among siblings.
+  const nodeOf = new Map<string, SpanNode>();
+  const build = (s: Span): SpanNode => {
+    const n = node(s);
+    nodeOf.set(spanKey(s), n);
+    return n;
+  };
+  for (const s of spans) build(s);
+  for (const s of spans) {
+    const kids = (childrenOfSpan.get(spanKey(s)) ?? []).map((c) => nodeOf.get(spanKey(c)) as SpanNode);
+    (nodeOf.get(spanKey(s)) as SpanNode).children = kids;
+  }
+  for (const n of new Set(nodeOf.values())) {
+    n.children = groupAttempts(n.children);
+    for (const c of n.children) for (const a of c.attempts) nodeOf.set(spanKey(a), c);
+  }
+
+  // One tree per trace: the entry span (SERVER or invocation) if there is one, else the earliest span;
+  // other parentless spans of the trace (their parent was lost) hang under it as orphans.
+  const treesByTrace = new Map<string, SpanNode>();
+  const parentlessByTrace = new Map<string, Span[]>();
+  for (const s of parentless) {
+    const list = parentlessByTrace.get(s.traceId) ?? [];
+    list.push(s);
+    parentlessByTrace.set(s.traceId, list);
+  }
+  for (const [traceId, list] of parentlessByTrace) {
+    const grouped = groupAttempts(list.map((s) => nodeOf.get(spanKey(s)) as SpanNode));
+    for (const g of grouped) for (const a of g.attempts) nodeOf.set(spanKey(a), g);
+    const root = grouped.find((g) => isEntry(g.span)) ?? grouped[0];
+    for (const g of grouped) {
+      if (g === root) continue;
+      g.orphan = true;
+      root.children.push(g);
+    }
+    root.children.sort((a, b) => a.span.startMs - b.span.startMs);
+    treesByTrace.set(traceId, root);
+  }
+
+  // Joins: a consumer that is its trace's root hangs under the producer; a trace joins at most one parent.
+  const { hops, danglingLinks } = findHops(spans);
+  const group = new Map<string, string>(); // trace → trace it was joined into
+  const find = (t: string): string => {
+    let cur = t;
+    for (let i = 0; i < 10_000 && group.has(cur); i++) cur = group.get(cur) as string;
+    return cur;
+  };
+  if (options.join !== false) {
+    for (const hop of [...hops].sort((a, b) => (byKey.get(key(a.producerTraceId, a.producerSpanId))!.startMs - byKey.get(key(b.producerTraceId, b.producerSpanId))!.startMs))) {
+      if (hop.consumerTraceId === hop.producerTraceId) continue;
+      const consumerRoot = treesByTrace.get(hop.consumerTraceId);
+      const consumerNode = nodeOf.get(key(hop.consumerTraceId, hop.consumerSpanId));
+      if (!consumerRoot || consumerRoot !== consumerNode || group.has(hop.consumerTraceId)) continue;
+      if (find(hop.producerTraceId) === hop.consumerTraceId) continue; // would make a cycle
+      const producerNode = nodeOf.get(key(hop.producerTraceId, hop.producerSpanId)) as SpanNode;
+      consumerRoot.hop = hop;
+      producerNode.children.push(consumerRoot);
+      producerNode.children.sort((a, b) => a.span.startMs - b.span.startMs);
+      group.set(hop.consumerTraceId, hop.producerTraceId);
+    }
+  }
+
+  const transactions: Transaction[] = [];
+  for (const [traceId, root] of treesByTrace) {
+    if (group.has(traceId)) continue;
+    const members: Span[] = [];
+    const traceIds = new Set<string>();
+    let calls = 0;
+    const walk = (n: SpanNode, depth: number) => {
+      n.depth = depth;
+      members.push(...n.attempts);
+      for (const a of n.attempts) traceIds.add(a.traceId);
+      if (isCall(n.span)) calls++;
+      for (const c of n.children) walk(c, depth + 1);
+    };
+    walk(root, 0);
+    members.sort((a, b) => a.startMs - b.startMs);
+    const memberKeys = new Set(members.map(spanKey));
+    const txHops = hops.filter((h) => memberKeys.has(key(h.consumerTraceId, h.consumerSpanId)) || memberKeys.has(key(h.producerTraceId, h.producerSpanId)));
+    // Critical path over the root's own trace, parent/child edges only.
+    const sections = criticalPath(root.span, (s) => {
+      const kids = childrenOfSpan.get(spanKey(s)) ?? [];
+      return s === root.span ? [...kids, ...root.children.filter((c) => c.orphan).flatMap((c) => c.attempts)] : kids;
+    });
+    const onPath = new Set(sections.map((c) => c.spanId));
+    const mark = (n: SpanNode) => {
+      n.critical = !n.hop && n.attempts.some((a) => a.traceId === root.span.traceId && onPath.has(a.spanId));
+      for (const c of n.children) if (!c.hop) mark(c);
+    };
+    mark(root);
+    const startMs = Math.min(...members.map((s) => s.startMs));
+    const endMs = Math.max(...members.map((s) => s.endMs));
+    transactions.push({
+      id: root.span.spanId,
+      root,
+      traceIds: [...traceIds],
+      spans: members,
+      startMs,
+      endMs,
+      durationMs: endMs - startMs,
+      calls,
+      errors: members.filter((s) => s.error).length,
+      retries: members.filter((s) => retryNumber(s) > 0).length,
+      hops: txHops,
+      unfinished: members.filter((s) => s.incomplete).length,
+      services: [...new Set(members.map((s) => s.service))],
+      criticalPath: sections,
+      danglingLinks: danglingLinks.filter((d) => memberKeys.has(spanKey(d.span))).map((d) => d.link),
+    });
+  }
+  return transactions.sort((a, b) => a.startMs - b.startMs);
+}
+
+/** Finds a transaction by its id, a trace id, or any span id in it (a unique prefix of at least 6 characters is enough). */
+export function findTransaction(transactions: Transaction[], id: string): Transaction | undefined {
+  const want = id.toLowerCase();
+  const exact = transactions.find((t) => t.id === want || t.traceIds.includes(want) || t.spans.some((s) => s.spanId === want));
+  if (exact || want.length < 6) return exact;
+  const prefixed = transactions.filter((t) => t.id.startsWith(want) || t.traceIds.some((x) => x.startsWith(want)));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+/** Every node of a tree, depth first, children in start order. */
+export function flattenTree(root: SpanNode): SpanNode[] {
+  const out: SpanNode[] = [];
+  const walk = (n: SpanNode) => {
+    out.push(n);
+    for (const c of n.children) walk(c);
+  };
+  walk(root);
+  return out;
+}
