@@ -35,7 +35,8 @@ export function criticalPath(root: Span, childrenOf: (span: Span) => Span[]): Cr
       current = child;
       returningAt = undefined;
     } else {
-      sections.push({ spanId: current.span.spanId, startMs: current.start, endMs: sectionEnd });
+      // Jaeger also records empty sections (a child that started with its parent); we leave them out.
+      if (sectionEnd !== current.start || sections.length === 0) sections.push({ spanId: current.span.spanId, startMs: current.start, endMs: sectionEnd });
       if (current === top) break;
       returningAt = current.start;
       current = current.parent;
