@@ -49,6 +49,7 @@
     var d = new Date(epochMs);
     return d.toISOString().replace('T', ' ').replace('Z', '');
   }
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
 
   // ---- layout -----------------------------------------------------------------------------------
@@ -341,7 +342,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
       e.preventDefault();
-      go('#transactions');
+      if (location.hash !== '#transactions') { location.hash = '#transactions'; route(); }
       var q = document.getElementById('tx-search');
       if (q) q.focus();
     }
@@ -358,9 +359,9 @@
     }
     var total = Math.max(t.duration, 1e-6);
     root.appendChild(h('h2', null, t.name + ' ', h('span', { class: 'badge', text: ms(t.duration) }),
-      t.errors ? h('span', { class: 'badge err', text: t.errors + ' errors' }) : null,
+      t.errors ? h('span', { class: 'badge err', text: plural(t.errors, 'error') }) : null,
       t.unfinished ? h('span', { class: 'badge open', text: t.unfinished + ' unfinished' }) : null,
-      t.hops ? h('span', { class: 'badge', text: t.hops + ' async hops' }) : null));
+      t.hops ? h('span', { class: 'badge', text: plural(t.hops, 'async hop') }) : null));
     root.appendChild(h('p', { class: 'meta' }, t.service + ' · started ' + time(t.startMs) + ' UTC · ' + t.spans.length + ' spans · traces ' + t.traceIds.join(', ') + ' · ',
       h('a', { href: '#compare/' + encodeURIComponent(t.id), text: 'compare with another' })));
     root.appendChild(h('div', { class: 'legend' }, legendSwatch('call', 'var(--bar)'), legendSwatch('error', 'var(--err)'),
@@ -402,10 +403,12 @@
       }
       var label = h('div', { class: 'wf-label' });
       label.style.paddingLeft = (6 + sp.depth * 14) + 'px';
-      append(label, [sp.hop ? '\u21e2 ' : '', sp.name, sp.summary ? h('span', { class: 'sum', text: ' ' + sp.summary }) : null,
+      // Badges before the summary: when the row is cut, it is the summary that goes.
+      append(label, [sp.hop ? '\u21e2 ' : '', sp.name,
         sp.attempts > 1 ? h('span', { class: 'badge', text: 'attempt ' + sp.attempt + '/' + sp.attempts }) : null,
         sp.unfinished ? h('span', { class: 'badge open', text: 'unfinished' }) : null,
-        sp.error ? h('span', { class: 'badge err', text: 'error' }) : null]);
+        sp.error ? h('span', { class: 'badge err', text: 'error' }) : null,
+        sp.summary ? h('span', { class: 'sum', text: ' ' + sp.summary }) : null]);
       var el = h('div', { class: 'wf-row' + (i === selected ? ' selected' : ''), id: 'wf-' + i, role: 'option', 'aria-selected': i === selected ? 'true' : 'false',
         'data-index': i, 'data-span': sp.id, onclick: function () { select(i); scroll.focus(); } }, label, track);
       el.style.top = i * ROW_H + 'px';
