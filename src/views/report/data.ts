@@ -146,7 +146,9 @@ const SUMMARY_KEYS = [
 const CHANNEL_KEYS = ['messaging.destination.name', 'aws.sqs.queue_url', 'aws.sns.topic.arn', 'aws.eventbridge.event_bus'];
 
 export function toReportData(input: ReportInput, options: ReportDataOptions = {}): ReportData {
-  const opts = { ...DEFAULTS, ...options };
+  // Options left undefined (a CLI flag not given) keep their default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ReportDataOptions;
+  const opts = { ...DEFAULTS, ...given };
   const all = [...input.transactions].sort((a, b) => a.startMs - b.startMs);
   const chosen = chooseTransactions(all, opts);
   const bySpan = new Map<string, string>();

@@ -20,6 +20,8 @@ export interface WriteReportOptions extends ReportDataOptions {
   /** Extra grouping of the stats rows, as `wiretap stats --by`. */
   by?: StatsBy;
   onProgress?: ReadOptions['onProgress'];
+  /** Write nothing when the files hold no span (the CLI then exits 1). */
+  requireSpans?: boolean;
 }
 
 export interface WriteReportResult {
@@ -37,6 +39,7 @@ export async function writeReport(files: string[], outPath: string, options: Wri
     { transactions, stats, spanCount: spans.length, files: files.map((f) => path.basename(f)) },
     { title: options.title ?? `wiretap report: ${files.map((f) => path.basename(f)).join(', ')}`, ...options },
   );
+  if (options.requireSpans && spans.length === 0) return { outPath, bytes: 0, data: { totals: data.totals, reduced: data.reduced } };
   const html = buildReportHtml(data);
   fs.mkdirSync(path.dirname(path.resolve(outPath)), { recursive: true });
   fs.writeFileSync(outPath, html);
