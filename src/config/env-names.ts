@@ -32,4 +32,9 @@ export const ENV = {
   WIRETAP_REDACT_PATHS: 'WIRETAP_REDACT_PATHS',
   WIRETAP_REDACT_DISABLE_DEFAULTS: 'WIRETAP_REDACT_DISABLE_DEFAULTS',
   WIRETAP_RECORD: 'WIRETAP_RECORD',
+
+  // Terminal conventions, read by the `wiretap` CLI only (no-color.org, force-color.org, POSIX COLUMNS).
+  NO_COLOR: 'NO_COLOR',
+  FORCE_COLOR: 'FORCE_COLOR',
+  COLUMNS: 'COLUMNS',
 } as const;

@@ -110,7 +110,7 @@ function toSpan(s: any, resource: Attributes, service: string, scope: string | u
     error: statusCode === STATUS_CODE_ERROR || (attributes['error.type'] !== undefined && attributes['error.type'] !== null),
     incomplete,
     ...(incomplete && typeof attributes['wiretap.incomplete.reason'] === 'string' ? { incompleteReason: attributes['wiretap.incomplete.reason'] as string } : {}),
-    events: (s.events ?? []).map((e: any) => ({ name: String(e?.name ?? ''), timeMs: nanosToMs(e?.timeUnixNano), attributes: attributeList(e?.attributes) })),
+    events: (s.events ?? []).map((e: any) => ({ name: String(e?.name ?? ''), timeMs: nanosToMs(e?.timeUnixNano), timeUnixNano: String(e?.timeUnixNano ?? '0'), attributes: attributeList(e?.attributes) })),
     links: (s.links ?? []).map((l: any) => ({ traceId: normaliseId(l?.traceId), spanId: normaliseId(l?.spanId), attributes: attributeList(l?.attributes) })),
     ...(source ? { source } : {}),
   };

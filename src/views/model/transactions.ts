@@ -272,11 +272,11 @@ export function buildTransactions(input: Span[], options: BuildOptions = {}): Tr
   return transactions.sort((a, b) => a.startMs - b.startMs);
 }
 
-/** Finds a transaction by its id, a trace id, or any span id in it (a unique prefix of at least 6 characters is enough). */
+/** Finds a transaction by its id, a trace id, or any span id in it (a unique prefix of at least 4 characters is enough). */
 export function findTransaction(transactions: Transaction[], id: string): Transaction | undefined {
   const want = id.toLowerCase();
   const exact = transactions.find((t) => t.id === want || t.traceIds.includes(want) || t.spans.some((s) => s.spanId === want));
-  if (exact || want.length < 6) return exact;
+  if (exact || want.length < 4) return exact;
   const prefixed = transactions.filter((t) => t.id.startsWith(want) || t.traceIds.some((x) => x.startsWith(want)));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }

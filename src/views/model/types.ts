@@ -13,6 +13,8 @@ export const STATUS_CODE_ERROR = 2;
 export interface SpanEvent {
   name: string;
   timeMs: number;
+  /** The exact timestamp as read. */
+  timeUnixNano?: string;
   attributes: Attributes;
 }
 
