@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { StatsBy } from '../views/model/types';
+import { type CliIo, progressReporter } from './io';
 
 export const REPORT_USAGE = `usage: wiretap report [files…] [-o report.html] [options]
 
@@ -20,12 +21,8 @@ integration, a service map, searchable transactions, waterfalls and a compare vi
 Exit codes: 0 written, 1 no spans in the files, 2 usage error.
 `;
 
-export interface ReportIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** The default input file ($WIRETAP_FILE, read by the CLI's entry, never here). */
-  defaultFile: string;
-}
+/** What the report needs of the CLI's io (a CliIo has all of it). */
+export type ReportIo = Pick<CliIo, 'stdout' | 'stderr' | 'defaultFile'> & Partial<Pick<CliIo, 'stderrIsTTY'>>;
 
 export async function runReport(args: string[], io: ReportIo): Promise<number> {
   let parsed;
@@ -69,7 +66,14 @@ export async function runReport(args: string[], io: ReportIo): Promise<number> {
     return 1;
   }
   const { writeReport } = await import('../views/report/index.js');
-  const result = await writeReport(files, out, { title: values.title, by: by as StatsBy | undefined, maxEmbeddedSpans: maxSpans, requireSpans: true });
+  // A progress line on stderr for big files, only on a terminal (the CLI's own reporter).
+  const progress = progressReporter({ ...io, stderrIsTTY: !!io.stderrIsTTY } as CliIo);
+  let result;
+  try {
+    result = await writeReport(files, out, { title: values.title, by: by as StatsBy | undefined, maxEmbeddedSpans: maxSpans, requireSpans: true, onProgress: progress.onProgress });
+  } finally {
+    progress.done();
+  }
   if (result.data.totals.spans === 0) {
     io.stderr(`wiretap report: no spans in ${files.join(', ')} (nothing written)\n`);
     return 1;

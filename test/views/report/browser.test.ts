@@ -2,6 +2,7 @@
 // file://. Screenshots go to build/artifacts/report/ (and the README's to docs/img/report.png when
 // WIRETAP_UPDATE_SCREENSHOTS=1 or when it is missing).
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -107,6 +108,28 @@ describe('report in chromium (file://)', function () {
     expect(foreign, 'requests other than the report file').to.deep.equal([]);
     expect(requests.length).to.be.greaterThan(0); // the listener saw the page itself
     expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows the same stats rows, transactions and search hits as the CLI', async () => {
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'index.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, r.stderr).to.equal(0);
+      return JSON.parse(r.stdout);
+    };
+    const traces = path.join(dir, 'traces.jsonl');
+    const cliRows = cli('stats', traces, '-F', 'json') as { key: string; service: string; count: number }[];
+    await open('overview');
+    const pageRows = await page.$$eval('#stats-table tbody tr', (trs) => trs.map((tr) => ({ key: tr.getAttribute('data-key'), count: Number(tr.children[3].textContent) })));
+    expect(pageRows).to.deep.equal(cliRows.map((r) => ({ key: r.key, count: r.count })));
+    const cliTx = cli('view', traces, '--json') as { id: string }[];
+    await open('transactions');
+    const pageTx = await page.$$eval('#tx-rows tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    expect(pageTx).to.have.members(cliTx.map((t) => t.id));
+    expect(pageTx).to.have.length(cliTx.length);
+    const cliHit = cli('view', traces, '--grep', PLANTED_USER_ID, '--json') as { id: string }[];
+    await page.fill('#tx-search', PLANTED_USER_ID);
+    await page.press('#tx-search', 'Enter');
+    expect(await page.$$eval('#tx-rows tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')))).to.deep.equal(cliHit.map((t) => t.id));
   });
 
   it('shows as many stats rows, transactions and map edges as the model computes', async () => {
