@@ -69,7 +69,7 @@ export async function runDiff(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const paint = painter(io.color);
-  const head = (t: Transaction) => `${t.id} (${t.root.span.service} ${spanLabel(t.root.span)}, ${formatMs(t.durationMs)})`;
+  const head = (t: Transaction) => `${t.id} (${t.root.span.service}: ${spanLabel(t.root.span)}, ${formatMs(t.durationMs)})`;
   io.stdout(`A ${head(a)}\nB ${head(b)}\n${formatDelta(diff.durationDeltaMs)} end to end; ${diff.added} call${diff.added === 1 ? '' : 's'} added, ${diff.removed} removed, ${diff.changed} changed\n\n`);
   const rows = diff.entries
     .filter((e) => values.all || e.change !== 'same' || e.depth === 0 || Math.abs(e.durationDeltaMs ?? 0) >= 1)

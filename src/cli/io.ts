@@ -52,6 +52,7 @@ export function formatMs(ms: number): string {
   const a = Math.abs(ms);
   if (a >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
   if (a >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (a >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (a >= 1) return `${ms.toFixed(1)} ms`;
   if (a === 0) return '0 ms';
   return `${Math.round(ms * 1000)} µs`;

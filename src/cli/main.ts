@@ -1,11 +1,11 @@
 // The command table of the `wiretap` bin. Each command parses its own arguments with node:util
 // parseArgs and answers --help; usage errors print a message and the command's usage and exit 2.
 import { WhereSyntaxError } from '../views/model/where';
-import { DIFF_USAGE, runDiff } from './diff';
+import { runDiff } from './diff';
 import { type CliIo, UsageError } from './io';
-import { REPLAY_USAGE, runReplay } from './replay';
-import { runStats, STATS_USAGE } from './stats';
-import { runView, VIEW_USAGE } from './view';
+import { runReplay } from './replay';
+import { runStats } from './stats';
+import { runView } from './view';
 
 export const USAGE = `usage: wiretap <command> [files…] [options]
 
@@ -32,11 +32,11 @@ const runReportCommand: Command = async (args, io) => {
   return report.runReport(args, io);
 };
 
-const COMMANDS: Record<string, { run: Command; usage?: string }> = {
-  view: { run: runView, usage: VIEW_USAGE },
-  stats: { run: runStats, usage: STATS_USAGE },
-  diff: { run: runDiff, usage: DIFF_USAGE },
-  replay: { run: runReplay, usage: REPLAY_USAGE },
+const COMMANDS: Record<string, { run: Command }> = {
+  view: { run: runView },
+  stats: { run: runStats },
+  diff: { run: runDiff },
+  replay: { run: runReplay },
   report: { run: runReportCommand },
 };
 
@@ -74,7 +74,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     const known = err instanceof UsageError || err instanceof WhereSyntaxError || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw err;
-    io.stderr(`wiretap ${name}: ${(err as Error).message}\n${chosen.usage ? `\n${chosen.usage}` : `(see wiretap ${name} --help)\n`}`);
+    io.stderr(`wiretap ${name}: ${(err as Error).message}\n(wiretap ${name} --help lists the options)\n`);
     return 2;
   }
 }

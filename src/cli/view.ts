@@ -31,8 +31,8 @@ joined across traces through links, message ids and the X-Ray header), or draws 
       --width N         columns to draw in (default: COLUMNS, else the terminal's, else 100)
   -h, --help            this help
 
-Waterfall marks: * on the critical path, █ the call, ░ an earlier attempt, ▒…▶ still in flight when
-exported (unfinished), ┄ time in a queue before an async hop.
+Waterfall marks: * on the critical path, █ the call, ░ an earlier attempt (×N: N attempts),
+▒…▶ still in flight when exported (unfinished), ┄ time in a queue before an async hop (↳).
 Exit codes: 0 ok, 1 no spans (or no transaction matched), 2 usage error.
 `;
 
@@ -172,6 +172,12 @@ export function transactionJson(t: Transaction) {
   return { ...summaryJson(t), criticalPath: t.criticalPath, danglingLinks: t.danglingLinks, hopsDetail: t.hops, tree: nodeJson(t.root) };
 }
 
+/** `api POST /orders`; a Lambda root named after its function is not named twice. */
+function rootLabel(t: Transaction): string {
+  const label = spanLabel(t.root.span);
+  return label === t.root.span.service || label.startsWith(`${t.root.span.service} `) ? label : `${t.root.span.service} ${label}`;
+}
+
 export function renderList(transactions: Transaction[], options: { width: number; color: boolean }): string {
   const paint = painter(options.color);
   // Times of day when every transaction starts on the same UTC day (the header says which), else dates too.
@@ -185,18 +191,19 @@ export function renderList(transactions: Transaction[], options: { width: number
     t.errors ? paint('red', String(t.errors)) : '0',
     t.retries ? paint('yellow', String(t.retries)) : '0',
     String(t.hops.length),
-    `${t.root.span.service} ${spanLabel(t.root.span)}${t.unfinished ? paint('yellow', ` (${t.unfinished} unfinished)`) : ''}`,
+    `${rootLabel(t)}${t.unfinished ? paint('yellow', ` (${t.unfinished} unfinished)`) : ''}`,
   ]);
   return table([days.size > 1 ? 'START (UTC)' : 'START', 'ID', 'DURATION', 'CALLS', 'ERR', 'RETRY', 'HOPS', 'ROOT'], rows, { right: [false, false, true, true, true, true, true, false], width: options.width });
 }
 
 function statusText(n: SpanNode): string {
   const s = n.span;
-  if (s.incomplete) return `OPEN${s.incompleteReason ? ` ${s.incompleteReason}` : ''}`;
-  if (!s.error) return 'ok';
+  const tries = n.attempts.length > 1 ? ` ×${n.attempts.length}` : '';
+  if (s.incomplete) return `OPEN${s.incompleteReason ? ` ${s.incompleteReason}` : ''}${tries}`;
+  if (!s.error) return `ok${tries}`;
   const type = s.attributes['error.type'];
   const code = s.attributes['http.response.status_code'];
-  return `ERR ${type ?? code ?? s.status.message ?? ''}`.trim();
+  return `${`ERR ${type ?? code ?? s.status.message ?? ''}`.trim()}${tries}`;
 }
 
 /** One row per node; bars on a common time axis from the transaction's start to its end. */
@@ -221,7 +228,7 @@ export function renderWaterfall(t: Transaction, options: { width: number; color:
   const root = t.root.span;
   const parts = [`${t.calls} call${t.calls === 1 ? '' : 's'}`, `${t.errors} error${t.errors === 1 ? '' : 's'}`, `${t.retries} retr${t.retries === 1 ? 'y' : 'ies'}`, `${t.hops.length} async hop${t.hops.length === 1 ? '' : 's'}`];
   if (t.unfinished) parts.push(`${t.unfinished} unfinished`);
-  lines.push(paint('bold', `transaction ${t.id}  ${root.service} ${spanLabel(root)}  ${formatMs(t.durationMs)}`));
+  lines.push(paint('bold', `transaction ${t.id}  ${rootLabel(t)}  ${formatMs(t.durationMs)}`));
   lines.push(`${formatTime(t.startMs)} UTC  ${parts.join(', ')}`);
   lines.push(`trace${t.traceIds.length > 1 ? 's' : ''} ${t.traceIds.join(', ')}`);
   if (t.danglingLinks.length) lines.push(paint('gray', `${t.danglingLinks.length} link${t.danglingLinks.length === 1 ? '' : 's'} to spans not in these files: ${t.danglingLinks.map((l) => `${l.traceId}/${l.spanId}`).join(', ')}`));
@@ -235,7 +242,6 @@ export function renderWaterfall(t: Transaction, options: { width: number; color:
     const marker = n.critical ? paint('magenta', '*') : ' ';
     const indent = '  '.repeat(n.depth);
     let label = spanLabel(n.span);
-    if (n.attempts.length > 1) label += ` ×${n.attempts.length}`;
     if (n.hop) label = `↳ ${label}`;
     if (n.span.service !== t.root.span.service && (n.hop || n.depth === 0 || n.orphan)) label += ` (${n.span.service})`;
     const name = truncate(indent + label, nameWidth);
