@@ -1,5 +1,6 @@
 // What the HTML report embeds: a compact, page-shaped projection of the views model (transactions and
 // stats). Pure: no file access, no env. The page (assets/report.js) reads exactly this shape.
+import { isCall, keyAttribute, peerOf, queueOf } from '../model/describe';
 import type { Hop, Span, SpanNode, StatsRow, Transaction } from '../model/types';
 
 export const REPORT_DATA_VERSION = 1;
@@ -88,6 +89,8 @@ export interface ReportTransaction {
   unfinished: number;
   hops: number;
   services: string[];
+  /** The services it called (DynamoDB, Stripe, a host ...), for the list row and the service filter. */
+  peers: string[];
   traceIds: string[];
   /** Spans in waterfall order (depth-first, children by start time). */
   spans: ReportSpan[];
@@ -133,18 +136,6 @@ const DEFAULTS = { maxEmbeddedSpans: 20_000, slowest: 50, samplePerOperation: 3,
 
 const BODY_REQUEST = 'http.request.body.content';
 const BODY_RESPONSE = 'http.response.body.content';
-/** Attributes worth showing on a collapsed row, in this order. */
-const SUMMARY_KEYS = [
-  'db.collection.name',
-  'aws.dynamodb.table_names',
-  'messaging.destination.name',
-  'aws.s3.bucket',
-  'http.route',
-  'url.path',
-  'error.type',
-];
-const CHANNEL_KEYS = ['messaging.destination.name', 'aws.sqs.queue_url', 'aws.sns.topic.arn', 'aws.eventbridge.event_bus'];
-
 export function toReportData(input: ReportInput, options: ReportDataOptions = {}): ReportData {
   // Options left undefined (a CLI flag not given) keep their default.
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ReportDataOptions;
@@ -265,12 +256,9 @@ function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max)}… [${s.length - max} more characters not embedded]` : s;
 }
 
+/** The key attribute on the collapsed row, as the CLI shows it (table, queue, route ...), else the error type. */
 function summaryOf(span: Span): string {
-  for (const key of SUMMARY_KEYS) {
-    const v = span.attributes[key];
-    if (v !== undefined && v !== null && v !== '') return Array.isArray(v) ? v.join(',') : text(v);
-  }
-  return '';
+  return keyAttribute(span) ?? text(span.attributes['error.type']);
 }
 
 function projectTransaction(tx: Transaction, bySpan: Map<string, string>, maxBody: number): ReportTransaction {
@@ -299,6 +287,7 @@ function projectTransaction(tx: Transaction, bySpan: Map<string, string>, maxBod
     unfinished: tx.unfinished,
     hops: tx.hops.length,
     services: tx.services,
+    peers: [...new Set(tx.spans.filter(isCall).map(peerOf))].sort(),
     traceIds: tx.traceIds,
     spans,
   };
@@ -389,7 +378,7 @@ function buildMap(stats: StatsRow[], transactions: Transaction[]): ReportData['m
       const producer = spans.get(hop.producerSpanId);
       const consumer = spans.get(hop.consumerSpanId);
       if (!producer || !consumer) continue;
-      const channelName = CHANNEL_KEYS.map((k) => text(producer.attributes[k])).find((v) => v) ?? hop.via;
+      const channelName = queueOf(producer) ?? `${peerOf(producer)} (${hop.via})`;
       const channel = node(`ch:${channelName}`, channelName, 'channel');
       const out = edge(node(`fn:${producer.service}`, producer.service, 'function'), channel, true);
       out.count++;

@@ -154,7 +154,7 @@ describe('report in chromium (file://)', function () {
     await page.screenshot({ path: path.join(ARTIFACTS, 'search.png') });
   });
 
-  it('filters errors, retries and unfinished as the model counts them', async () => {
+  it('filters errors, retries, unfinished and service as the model counts them, and sorts by a column', async () => {
     await open('transactions');
     for (const [flag, expected] of [
       ['errors', report.transactions.filter((t) => t.errors > 0).length],
@@ -166,6 +166,16 @@ describe('report in chromium (file://)', function () {
       expect(expected, flag).to.be.greaterThan(0);
       await page.uncheck(`#f-${flag}`);
     }
+    await page.selectOption('#f-service', 'order-worker');
+    expect(await page.locator('#tx-rows tr').count()).to.equal(report.transactions.filter((t) => t.services.includes('order-worker')).length);
+    await page.selectOption('#f-service', '');
+    // Sorting: the duration header sorts longest first, then shortest first.
+    await page.click('#tx-table th[data-col=duration] button');
+    const ids = await page.$$eval('#tx-rows tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    expect(ids).to.deep.equal([...report.transactions].sort((a, b) => b.durationMs - a.durationMs).map((t) => t.id));
+    expect(await page.getAttribute('#tx-table th[data-col=duration]', 'aria-sort')).to.equal('descending');
+    await page.click('#tx-table th[data-col=duration] button');
+    expect(await page.getAttribute('#tx-table th[data-col=duration]', 'aria-sort')).to.equal('ascending');
   });
 
   it('draws waterfall bars proportional to the durations', async () => {

@@ -267,8 +267,8 @@
   function renderTransactions(root) {
     root.appendChild(h('h2', { text: 'Transactions' }));
     var services = {};
-    DATA.transactions.forEach(function (t) { t.services.forEach(function (x) { services[x] = 1; }); t.spans.forEach(function (sp) { if (sp.kind === 'client' || sp.kind === 'producer') services[sp.name.split(/[ .]/)[0]] = 1; }); });
-    var q = h('input', { type: 'search', id: 'tx-search', placeholder: 'search names, attributes, bodies, ids (press /)', 'aria-label': 'Search transactions' });
+    DATA.transactions.forEach(function (t) { t.services.concat(t.peers).forEach(function (x) { services[x] = 1; }); });
+    var q = h('input', { type: 'search', id: 'tx-search', placeholder: 'ids, names, attributes, bodies', 'aria-label': 'Search transactions (press / to focus)', title: 'press / to focus' });
     var flags = {};
     function flag(id, label, title) {
       var box = h('input', { type: 'checkbox', id: 'f-' + id });
@@ -287,11 +287,11 @@
       flag('slow', 'slow', 'at least ' + ms(DATA.slowMs) + ' (the slowest 10%)'), flag('errors', 'errors'), flag('retries', 'retries'),
       flag('unfinished', 'unfinished'), svc, count));
     if (DATA.reduced) root.appendChild(h('p', { class: 'wf-note', text: 'Search and filters cover the ' + T.embeddedTransactions + ' embedded transactions (see the note at the top).' }));
-    var cols = [['start', 'start'], ['name', 'root'], ['service', 'service'], ['duration', 'duration'], ['calls', 'calls'],
+    var cols = [['start', 'start'], ['name', 'root'], ['service', 'service'], ['peers', 'calls to'], ['duration', 'duration'], ['calls', 'calls'],
       ['errors', 'errors'], ['retries', 'retries'], ['hops', 'async hops'], ['unfinished', 'unfinished']];
     var thead = h('tr');
     cols.forEach(function (c) {
-      var th = h('th', { scope: 'col', class: c[0] === 'start' || c[0] === 'name' || c[0] === 'service' ? null : 'num', 'aria-sort': 'none' },
+      var th = h('th', { scope: 'col', class: /^(start|name|service|peers)$/.test(c[0]) ? null : 'num', 'aria-sort': 'none' },
         h('button', { text: c[1], onclick: function () { listState.dir = listState.sort === c[0] ? -listState.dir : (c[0] === 'start' || c[0] === 'name' ? 1 : -1); listState.sort = c[0]; update(); } }));
       th.dataset.col = c[0];
       thead.appendChild(th);
@@ -316,12 +316,12 @@
         if (flags.errors.checked && !t.errors) return;
         if (flags.retries.checked && !t.retries) return;
         if (flags.unfinished.checked && !t.unfinished) return;
-        if (svc.value && t.services.indexOf(svc.value) < 0 && !t.spans.some(function (sp) { return sp.name.split(/[ .]/)[0] === svc.value; })) return;
+        if (svc.value && t.services.indexOf(svc.value) < 0 && t.peers.indexOf(svc.value) < 0) return;
         for (var k = 0; k < terms.length; k++) if (searchIndex[i].indexOf(terms[k]) < 0) return;
         list.push(t);
       });
       var key = listState.sort === 'start' ? 'startMs' : listState.sort, dir = listState.dir;
-      list.sort(function (a, b) { var x = a[key], y = b[key]; return (x < y ? -1 : x > y ? 1 : 0) * dir; });
+      list.sort(function (a, b) { var x = a[key], y = b[key]; if (key === 'peers') { x = x.join(); y = y.join(); } return (x < y ? -1 : x > y ? 1 : 0) * dir; });
       Array.prototype.forEach.call(thead.children, function (th) {
         th.setAttribute('aria-sort', th.dataset.col === listState.sort ? (dir > 0 ? 'ascending' : 'descending') : 'none');
       });
@@ -329,6 +329,7 @@
       list.slice(0, listState.shown).forEach(function (t) {
         tbody.appendChild(h('tr', { class: 'clickable', tabindex: '0', 'data-id': t.id, onclick: function () { go('#tx/' + encodeURIComponent(t.id)); } },
           h('td', { class: 'mono', text: time(t.startMs) }), h('td', { text: t.name }), h('td', { text: t.service }),
+          h('td', { class: 'peers', text: t.peers.join(', ') }),
           h('td', { class: 'num', text: ms(t.duration) }), h('td', { class: 'num', text: t.calls }),
           h('td', { class: 'num' + (t.errors ? ' err' : ''), text: t.errors }), h('td', { class: 'num', text: t.retries }),
           h('td', { class: 'num', text: t.hops }), h('td', { class: 'num', text: t.unfinished })));
