@@ -3,25 +3,17 @@
 // gives the expected exit code, and the rest is the expected stdout (then stderr after `--- stderr`).
 // The trace files are checked in (test/cli/traces/README.md), so outputs are deterministic.
 // WIRETAP_UPDATE_GOLDEN=1 rewrites the files from the current output; review the diff before committing.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { runWiretap } from './run';
 
 const root = path.resolve(__dirname, '../../..');
 const goldenDir = path.join(root, 'test', 'cli', 'golden');
-const tracesDir = path.join(root, 'test', 'cli', 'traces');
-const bin = path.join(root, 'dist', 'cli', 'index.js');
 
 /** Splits a command line on spaces, keeping "double-quoted" words together. */
 function words(command: string): string[] {
   return (command.match(/"[^"]*"|\S+/g) ?? []).map((w) => (w.startsWith('"') ? w.slice(1, -1) : w));
-}
-
-export function runWiretap(args: string[], env: Record<string, string> = {}) {
-  const { WIRETAP_FILE: _ignored, FORCE_COLOR: _force, ...rest } = process.env;
-  const r = spawnSync(process.env.WIRETAP_TEST_NODE || process.execPath, [bin, ...args], { cwd: tracesDir, encoding: 'utf8', env: { ...rest, NO_COLOR: '1', COLUMNS: '100', ...env } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('wiretap CLI goldens', function () {
