@@ -116,24 +116,33 @@ function node(span: Span): SpanNode {
 export function groupAttempts(children: SpanNode[]): SpanNode[] {
   const sorted = [...children].sort((a, b) => a.span.startMs - b.span.startMs);
   const out: SpanNode[] = [];
+  // Open calls by name and service, latest last: a resend joins the latest whose last attempt is one before it.
+  const open = new Map<string, SpanNode[]>();
   for (const child of sorted) {
     const n = retryNumber(child.span);
-    const invocation = child.span.attributes['wiretap.aws.invocation_id'];
-    const previous =
-      n > 0
-        ? [...out].reverse().find((g) => {
-            const last = g.attempts[g.attempts.length - 1];
-            if (last.name !== child.span.name || last.service !== child.span.service) return false;
-            const lastInvocation = last.attributes['wiretap.aws.invocation_id'];
-            if (invocation !== undefined && lastInvocation !== undefined && invocation !== lastInvocation) return false;
-            return retryNumber(last) === n - 1;
-          })
-        : undefined;
+    const id = `${child.span.service}\u0000${child.span.name}`;
+    const candidates = open.get(id) ?? [];
+    let previous: SpanNode | undefined;
+    if (n > 0) {
+      const invocation = child.span.attributes['wiretap.aws.invocation_id'];
+      for (let i = candidates.length - 1; i >= 0 && !previous; i--) {
+        const last = candidates[i].attempts[candidates[i].attempts.length - 1];
+        const lastInvocation = last.attributes['wiretap.aws.invocation_id'];
+        if (invocation !== undefined && lastInvocation !== undefined && invocation !== lastInvocation) continue;
+        if (retryNumber(last) === n - 1) previous = candidates[i];
+      }
+    }
     if (previous) {
       previous.attempts.push(child.span);
       previous.span = child.span;
       previous.children.push(...child.children);
-    } else out.push(child);
+    } else {
+      out.push(child);
+      candidates.push(child);
+      // Only recent calls can be resent; keeping a few bounds the search for wide trees.
+      if (candidates.length > 16) candidates.shift();
+      open.set(id, candidates);
+    }
   }
   return out;
 }
@@ -221,36 +230,54 @@ export function buildTransactions(input: Span[], options: BuildOptions = {}): Tr
     }
   }
 
+  const hopsBySpan = new Map<string, Hop[]>();
+  for (const h of hops) {
+    for (const k of [key(h.producerTraceId, h.producerSpanId), key(h.consumerTraceId, h.consumerSpanId)]) {
+      const list = hopsBySpan.get(k) ?? [];
+      list.push(h);
+      hopsBySpan.set(k, list);
+    }
+  }
+  const danglingBySpan = new Map<string, SpanLink[]>();
+  for (const d of danglingLinks) danglingBySpan.set(spanKey(d.span), [...(danglingBySpan.get(spanKey(d.span)) ?? []), d.link]);
+
   const transactions: Transaction[] = [];
   for (const [traceId, root] of treesByTrace) {
     if (group.has(traceId)) continue;
     const members: Span[] = [];
     const traceIds = new Set<string>();
     let calls = 0;
-    const walk = (n: SpanNode, depth: number) => {
+    const stack: [SpanNode, number][] = [[root, 0]];
+    while (stack.length) {
+      const [n, depth] = stack.pop() as [SpanNode, number];
       n.depth = depth;
-      members.push(...n.attempts);
-      for (const a of n.attempts) traceIds.add(a.traceId);
+      for (const a of n.attempts) {
+        members.push(a);
+        traceIds.add(a.traceId);
+      }
       if (isCall(n.span)) calls++;
-      for (const c of n.children) walk(c, depth + 1);
-    };
-    walk(root, 0);
+      for (const c of n.children) stack.push([c, depth + 1]);
+    }
     members.sort((a, b) => a.startMs - b.startMs);
-    const memberKeys = new Set(members.map(spanKey));
-    const txHops = hops.filter((h) => memberKeys.has(key(h.consumerTraceId, h.consumerSpanId)) || memberKeys.has(key(h.producerTraceId, h.producerSpanId)));
+    const txHops = [...new Set([...members.flatMap((s) => hopsBySpan.get(spanKey(s)) ?? [])])];
     // Critical path over the root's own trace, parent/child edges only.
     const sections = criticalPath(root.span, (s) => {
       const kids = childrenOfSpan.get(spanKey(s)) ?? [];
       return s === root.span ? [...kids, ...root.children.filter((c) => c.orphan).flatMap((c) => c.attempts)] : kids;
     });
     const onPath = new Set(sections.map((c) => c.spanId));
-    const mark = (n: SpanNode) => {
+    const marking: SpanNode[] = [root];
+    while (marking.length) {
+      const n = marking.pop() as SpanNode;
       n.critical = !n.hop && n.attempts.some((a) => a.traceId === root.span.traceId && onPath.has(a.spanId));
-      for (const c of n.children) if (!c.hop) mark(c);
-    };
-    mark(root);
-    const startMs = Math.min(...members.map((s) => s.startMs));
-    const endMs = Math.max(...members.map((s) => s.endMs));
+      for (const c of n.children) if (!c.hop) marking.push(c);
+    }
+    let startMs = Infinity;
+    let endMs = -Infinity;
+    for (const s of members) {
+      if (s.startMs < startMs) startMs = s.startMs;
+      if (s.endMs > endMs) endMs = s.endMs;
+    }
     transactions.push({
       id: root.span.spanId,
       root,
@@ -266,7 +293,7 @@ export function buildTransactions(input: Span[], options: BuildOptions = {}): Tr
       unfinished: members.filter((s) => s.incomplete).length,
       services: [...new Set(members.map((s) => s.service))],
       criticalPath: sections,
-      danglingLinks: danglingLinks.filter((d) => memberKeys.has(spanKey(d.span))).map((d) => d.link),
+      danglingLinks: members.flatMap((s) => danglingBySpan.get(spanKey(s)) ?? []),
     });
   }
   return transactions.sort((a, b) => a.startMs - b.startMs);
@@ -284,10 +311,11 @@ export function findTransaction(transactions: Transaction[], id: string): Transa
 /** Every node of a tree, depth first, children in start order. */
 export function flattenTree(root: SpanNode): SpanNode[] {
   const out: SpanNode[] = [];
-  const walk = (n: SpanNode) => {
+  const stack: SpanNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop() as SpanNode;
     out.push(n);
-    for (const c of n.children) walk(c);
-  };
-  walk(root);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
   return out;
 }
