@@ -83,7 +83,8 @@ export function routeOf(span: Span): string | undefined {
   if (!path) return undefined;
   return path
     .split('/')
-    .map((seg) => (/\d/.test(seg) ? '{id}' : seg))
+    // A segment with a digit is an id (sku-1001, 42, a uuid), except API versions (v1, v2.1).
+    .map((seg) => (/\d/.test(seg) && !/^v\d+(\.\d+)?$/i.test(seg) ? '{id}' : seg))
     .join('/');
 }
 
@@ -123,7 +124,7 @@ export function keyAttribute(span: Span): string | undefined {
 /** `DynamoDB.GetItem orders`, `SQS.SendMessage order-events`, `POST /checkout`: name + key attribute. */
 export function spanLabel(span: Span): string {
   const key = keyAttribute(span);
-  if (!key || span.name.includes(key)) return span.name;
+  if (!key || span.name.split(/\s+/).includes(key)) return span.name;
   return `${span.name} ${key}`;
 }
 
