@@ -6,9 +6,10 @@ import { runCli } from './main';
 
 const env = loadCliEnv();
 const stdoutIsTTY = !!process.stdout.isTTY;
-let interrupt: () => void = () => {};
-const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
-process.once('SIGINT', () => interrupt());
+// Ctrl-C ends --follow cleanly; the handler is installed only when a command waits for it, so Ctrl-C
+// still stops any other command at once.
+let interrupted: Promise<void> | undefined;
+const waitForInterrupt = () => (interrupted ??= new Promise<void>((resolve) => process.once('SIGINT', () => resolve())));
 
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
@@ -17,7 +18,9 @@ runCli(process.argv.slice(2), {
   color: !env.noColor && (env.forceColor || stdoutIsTTY),
   width: env.columns ?? (stdoutIsTTY && process.stdout.columns ? process.stdout.columns : 100),
   stderrIsTTY: !!process.stderr.isTTY,
-  interrupted,
+  get interrupted() {
+    return waitForInterrupt();
+  },
 }).then(
   (code) => {
     process.exitCode = code;
