@@ -372,12 +372,20 @@ function buildMap(stats: StatsRow[], transactions: Transaction[]): ReportData['m
     if (row.durations) e.durations.push(...row.durations);
     else e.durations.push(row.p95);
   }
+  // A hop between two transactions is listed by both: count each once. A plain link (a span pointing at
+  // another transaction, no producer or messaging id) is not an async hop through a channel.
+  const spanById = new Map<string, Span>();
+  for (const tx of transactions) for (const s of tx.spans) spanById.set(s.spanId, s);
+  const seen = new Set<string>();
   for (const tx of transactions) {
-    const spans = new Map(tx.spans.map((s) => [s.spanId, s] as const));
     for (const hop of tx.hops) {
-      const producer = spans.get(hop.producerSpanId);
-      const consumer = spans.get(hop.consumerSpanId);
+      const id = `${hop.producerTraceId}/${hop.producerSpanId}>${hop.consumerTraceId}/${hop.consumerSpanId}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const producer = spanById.get(hop.producerSpanId);
+      const consumer = spanById.get(hop.consumerSpanId);
       if (!producer || !consumer) continue;
+      if (hop.via === 'link' && producer.kindName !== 'producer' && consumer.kindName !== 'consumer') continue;
       const channelName = queueOf(producer) ?? `${peerOf(producer)} (${hop.via})`;
       const channel = node(`ch:${channelName}`, channelName, 'channel');
       const out = edge(node(`fn:${producer.service}`, producer.service, 'function'), channel, true);

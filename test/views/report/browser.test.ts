@@ -250,6 +250,20 @@ describe('report in chromium (file://)', function () {
     expect(await page.getAttribute('#waterfall', 'aria-activedescendant')).to.equal(`wf-${tx.spans.length - 1}`);
   });
 
+  it('links a span to the transaction its link points to (Enter in the waterfall reaches the link)', async () => {
+    const tx = txOf(scenario.linkingTraceId);
+    const target = txOf(scenario.fixedTraceId);
+    expect(tx.id).to.not.equal(target.id);
+    await open(`tx/${tx.id}`);
+    await page.locator('#waterfall .wf-row', { hasText: 'DynamoDB.GetItem' }).click();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.className)).to.equal('joined');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id: string) => decodeURIComponent(location.hash) === `#tx/${id}`, target.id);
+    expect(await page.locator('#view-tx h2').textContent()).to.contain(target.root.span.name);
+    expect(await page.locator('#waterfall .wf-row').count()).to.equal(target.spans.length);
+  });
+
   it('keeps a body that contains </script> and <!-- inside the data, and shows it as text', async () => {
     const html = fs.readFileSync(report.file, 'utf8');
     const dataBlock = html.slice(html.indexOf('id="wiretap-data">'), html.indexOf('</script>', html.indexOf('id="wiretap-data">')));

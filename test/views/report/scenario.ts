@@ -34,6 +34,8 @@ export interface Scenario {
   unfinishedTraceId: string;
   /** The checkout whose Stripe call took exactly 3/5 of its 250 ms (bar proportion checks). */
   fixedTraceId: string;
+  /** The checkout whose DynamoDB read links to the first checkout's root span. */
+  linkingTraceId: string;
 }
 
 export function generateScenario(checkouts: number, seed = 7): Scenario {
@@ -52,6 +54,8 @@ export function generateScenario(checkouts: number, seed = 7): Scenario {
     lines.push(JSON.stringify({ resourceSpans: [{ resource: resource(service), scopeSpans: [{ scope: { name: 'wiretap', version: '0.1.0' }, spans: list }] }] }));
   };
   let workers = 0;
+  let firstRoot: { traceId: string; spanId: string } | undefined;
+  let linkingTraceId = '';
   for (let i = 0; i < checkouts; i++) {
     const t0 = i * 400 + rand() * 50;
     const traceId = hex(32);
@@ -64,6 +68,7 @@ export function generateScenario(checkouts: number, seed = 7): Scenario {
     if (planted) plantedTraceId = traceId;
     if (unfinished) unfinishedTraceId = traceId;
     if (fixed) fixedTraceId = traceId;
+    if (i === 6) linkingTraceId = traceId;
     const ddb = fixed ? 50 : 4 + rand() * 20;
     const stripe = fixed ? 150 : 80 + rand() * 200;
     const total = fixed ? 250 : ddb + stripe + 30 + rand() * 10;
@@ -71,13 +76,16 @@ export function generateScenario(checkouts: number, seed = 7): Scenario {
     const child = (name: string, start: number, dur: number, attrs: Attr[], extra: any = {}) => {
       const id = hex(16);
       list.push({ traceId, spanId: id, parentSpanId: root, name, kind: extra.kind ?? 3, startTimeUnixNano: ns(t0 + start),
-        endTimeUnixNano: ns(t0 + start + dur), attributes: attrs, status: extra.status ?? { code: 0 }, events: extra.events ?? [], links: [] });
+        endTimeUnixNano: ns(t0 + start + dur), attributes: attrs, status: extra.status ?? { code: 0 }, events: extra.events ?? [], links: extra.links ?? [] });
       return id;
     };
     const userBody = planted ? `{"TableName":"orders","Key":{"userId":{"S":"${PLANTED_USER_ID}"}}}` : `{"TableName":"orders","Key":{"userId":{"S":"usr_${hex(6)}"}}}`;
     child('DynamoDB.GetItem', 2, ddb, [attr('rpc.system', 'aws-api'), attr('rpc.service', 'DynamoDB'), attr('rpc.method', 'GetItem'),
       attr('db.collection.name', 'orders'), attr('server.address', 'dynamodb.us-east-1.amazonaws.com'),
-      attr('http.request.body.content', userBody), attr('http.response.body.content', i === 5 ? BREAKOUT_BODY : '{"Item":{"status":{"S":"new"}}}')]);
+      attr('http.request.body.content', userBody), attr('http.response.body.content', i === 5 ? BREAKOUT_BODY : '{"Item":{"status":{"S":"new"}}}')],
+      // The seventh checkout's read links to the first checkout (a link that is not an async hop).
+      i === 6 && firstRoot ? { links: [{ traceId: firstRoot.traceId, spanId: firstRoot.spanId, attributes: [] }] } : {});
+    if (i === 0) firstRoot = { traceId, spanId: root };
     const stripeStart = 4 + ddb;
     if (retried) {
       child('Stripe PaymentIntents.create', stripeStart, 20, [attr('rpc.service', 'stripe'), attr('rpc.method', 'PaymentIntents.create'),
@@ -120,7 +128,7 @@ export function generateScenario(checkouts: number, seed = 7): Scenario {
       ]);
     }
   }
-  return { lines, checkouts, workers, spans, plantedTraceId, unfinishedTraceId, fixedTraceId };
+  return { lines, checkouts, workers, spans, plantedTraceId, unfinishedTraceId, fixedTraceId, linkingTraceId };
 }
 
 export function writeScenario(file: string, checkouts: number, seed?: number): Scenario {

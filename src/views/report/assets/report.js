@@ -99,8 +99,13 @@
 
   var currentTx = DATA.transactions.length ? DATA.transactions[0].id : null;
   var rendered = {};
-  function go(hash) { if (location.hash === hash) route(); else location.hash = hash; }
-  function route() {
+  // Navigation draws at once (not on the asynchronous hashchange), so a key press shows its view before
+  // the next one; hashchange then finds the view already drawn and only handles Back/Forward and links.
+  var routed = null;
+  function go(hash) { if (location.hash !== hash) location.hash = hash; route(true); }
+  function route(force) {
+    if (force !== true && location.hash === routed) return;
+    routed = location.hash;
     var parts = (location.hash || '#overview').slice(1).split('/').map(decodeURIComponent);
     var view = sections[parts[0]] ? parts[0] : 'overview';
     if (view === 'tx' && parts[1]) currentTx = parts[1];
@@ -343,7 +348,7 @@
   document.addEventListener('keydown', function (e) {
     if (e.key === '/' && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
       e.preventDefault();
-      if (location.hash !== '#transactions') { location.hash = '#transactions'; route(); }
+      if (location.hash !== '#transactions') go('#transactions');
       var q = document.getElementById('tx-search');
       if (q) q.focus();
     }
@@ -531,5 +536,5 @@
   function delta(d) { return (d > 0 ? '+' : d < 0 ? '\u2212' : '\u00b1') + ms(Math.abs(d)); }
 
   var RENDER = { overview: renderOverview, map: renderMap, transactions: renderTransactions };
-  route();
+  route(true);
 })();
