@@ -250,6 +250,18 @@ describe('report in chromium (file://)', function () {
     expect(await page.getAttribute('#waterfall', 'aria-activedescendant')).to.equal(`wf-${tx.spans.length - 1}`);
   });
 
+  it('shows a span\'s events, attributes and pretty-printed request in its panel', async () => {
+    const failing = report.transactions.find((t) => t.root.span.events.length > 0)!;
+    await open(`tx/${failing.id}`);
+    const panel = page.locator('#span-panel');
+    expect(await panel.locator('h3', { hasText: 'Events' }).count()).to.equal(1);
+    expect(await panel.textContent()).to.contain('exception').and.to.contain('payment declined');
+    expect(await panel.locator('td', { hasText: /^http\.route$/ }).count()).to.equal(1);
+    await page.locator('#waterfall .wf-row', { hasText: 'DynamoDB.GetItem' }).click();
+    const req = await page.locator('#req-body').textContent();
+    expect(req).to.match(/^\{\n  "TableName": "orders",\n  "Key": \{/);
+  });
+
   it('links a span to the transaction its link points to (Enter in the waterfall reaches the link)', async () => {
     const tx = txOf(scenario.linkingTraceId);
     const target = txOf(scenario.fixedTraceId);
