@@ -225,6 +225,14 @@ describe('report in chromium (file://)', function () {
   });
 
   it('works from the keyboard: tabs, / to search, arrows and Enter in the list and the waterfall', async () => {
+    await open('transactions');
+    const listIds = await page.$$eval('#tx-rows tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    expect(await page.locator('#tx-rows tr[tabindex="0"]').count()).to.equal(1); // one tab stop for the list
+    await page.focus('#tx-rows tr');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).to.equal(listIds[1]);
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).to.equal(listIds[0]);
     await open('overview');
     await page.focus('#tab-overview');
     await page.keyboard.press('ArrowRight');

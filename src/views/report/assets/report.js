@@ -259,7 +259,7 @@
 
   // ---- Transactions -----------------------------------------------------------------------------
   var searchIndex = null;
-  function indexOf(t) {
+  function searchText(t) {
     var parts = [t.id, t.name, t.service].concat(t.traceIds);
     t.spans.forEach(function (sp) {
       parts.push(sp.id, sp.name, sp.service, sp.summary, sp.request || '', sp.response || '');
@@ -314,7 +314,7 @@
     });
     function update() {
       var terms = q.value.toLowerCase().split(/\s+/).filter(Boolean);
-      if (terms.length && !searchIndex) searchIndex = DATA.transactions.map(indexOf);
+      if (terms.length && !searchIndex) searchIndex = DATA.transactions.map(searchText);
       var list = [];
       DATA.transactions.forEach(function (t, i) {
         if (flags.slow.checked && t.duration < DATA.slowMs) return;
@@ -331,8 +331,9 @@
         th.setAttribute('aria-sort', th.dataset.col === listState.sort ? (dir > 0 ? 'ascending' : 'descending') : 'none');
       });
       clear(tbody);
-      list.slice(0, listState.shown).forEach(function (t) {
-        tbody.appendChild(h('tr', { class: 'clickable', tabindex: '0', 'data-id': t.id, onclick: function () { go('#tx/' + encodeURIComponent(t.id)); } },
+      // One tab stop for the whole list (the first row); arrow keys move between rows.
+      list.slice(0, listState.shown).forEach(function (t, i) {
+        tbody.appendChild(h('tr', { class: 'clickable', tabindex: i === 0 ? '0' : '-1', 'data-id': t.id, onclick: function () { go('#tx/' + encodeURIComponent(t.id)); } },
           h('td', { class: 'mono', text: time(t.startMs) }), h('td', { text: t.name }), h('td', { text: t.service }),
           h('td', { class: 'peers', text: t.peers.join(', ') }),
           h('td', { class: 'num', text: ms(t.duration) }), h('td', { class: 'num', text: t.calls }),
