@@ -17,6 +17,7 @@ runCli(process.argv.slice(2), {
   defaultFile: env.traceFile,
   color: !env.noColor && (env.forceColor || stdoutIsTTY),
   width: env.columns ?? (stdoutIsTTY && process.stdout.columns ? process.stdout.columns : 100),
+  widthIsKnown: env.columns !== undefined || (stdoutIsTTY && !!process.stdout.columns),
   stderrIsTTY: !!process.stderr.isTTY,
   get interrupted() {
     return waitForInterrupt();

@@ -9,6 +9,8 @@ export interface CliIo {
   color: boolean;
   /** Columns to draw in: --width, else COLUMNS, else the terminal's, else 100. */
   width: number;
+  /** The width is the user's (COLUMNS or a terminal), not the default for a pipe: tables may drop columns to fit. */
+  widthIsKnown?: boolean;
   /** stderr is a terminal: progress lines are allowed. */
   stderrIsTTY: boolean;
   /** Resolves when the user interrupts a long-running command (--follow). */

@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import { compareStats, computeStats, evaluateGate, GateSyntaxError, parseGate, type Gate, type StatsDelta } from '../views/model/stats';
 import type { StatsBy, StatsRow } from '../views/model/types';
 import { parseWhere, spanMatchesAll, type WhereClause } from '../views/model/where';
-import { inputFiles, loadSpans } from './common';
-import { type CliIo, formatDelta, formatMs, painter, table, UsageError } from './io';
+import { inputFiles, loadSpans, widthOption } from './common';
+import { type CliIo, formatDelta, formatMs, painter, table, UsageError, visibleLength } from './io';
 
 export const STATS_USAGE = `usage: wiretap stats [files…] [options]
 
@@ -18,6 +18,8 @@ peer × operation. Percentiles are exact (nearest rank) over every span in the f
   -F, --format FORMAT    table (default), markdown, json or csv
   -w, --where FILTER     count only spans matching every clause (see wiretap view --help; repeatable)
       --baseline FILE    print deltas against an earlier run's trace file
+      --width N          fit the table in N columns (default: COLUMNS or the terminal's; a pipe
+                         gets every column)
       --fail-if GATE     exit 1 when GATE holds, e.g. "DynamoDB.GetItem p95>50ms", "errors>0",
                          "Stripe error%>1" (repeatable). Metrics: count errors error% retried
                          unfinished p50 p95 p99 max total. A row name that matches no row fails too.
@@ -41,6 +43,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
       where: { type: 'string', short: 'w', multiple: true },
       baseline: { type: 'string' },
       'fail-if': { type: 'string', multiple: true },
+      width: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,6 +63,8 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     if (err instanceof GateSyntaxError) throw new UsageError(`--fail-if: ${err.message}`);
     throw err;
   }
+  // A table too wide for a known width drops its least needed columns (and says so); a pipe gets all.
+  const width = values.width !== undefined ? widthOption(values.width, io) : io.widthIsKnown ? io.width : undefined;
   const files = inputFiles(positionals, io);
   const baselineFiles = values.baseline ? inputFiles([values.baseline], io) : undefined;
 
@@ -73,7 +78,7 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   const baseline = baselineFiles ? computeStats((await loadSpans(baselineFiles, io)).filter(keep), { by }) : undefined;
   const comparison = baseline ? compareStats(rows, baseline) : undefined;
 
-  io.stdout(render(rows, format, { by, color: io.color, ...(comparison ? { comparison } : {}) }));
+  io.stdout(render(rows, format, { by, color: io.color, ...(width ? { width } : {}), ...(comparison ? { comparison } : {}) }));
 
   let failed = false;
   const paint = painter(io.color);
@@ -106,7 +111,7 @@ function resourceHeader(by: StatsBy): string {
   return by === 'table' ? 'TABLE' : by === 'queue' ? 'QUEUE' : by === 'route' ? 'ROUTE' : '';
 }
 
-function render(rows: StatsRow[], format: Format, options: { by: StatsBy; color: boolean; comparison?: { deltas: StatsDelta[]; gone: StatsRow[] } }): string {
+function render(rows: StatsRow[], format: Format, options: { by: StatsBy; color: boolean; width?: number; comparison?: { deltas: StatsDelta[]; gone: StatsRow[] } }): string {
   const withResource = options.by !== 'operation';
   const deltas = options.comparison?.deltas;
   if (format === 'json') {
@@ -165,7 +170,22 @@ function render(rows: StatsRow[], format: Format, options: { by: StatsBy; color:
   }
   const right = header.map((h) => !['SERVICE', 'PEER', 'OPERATION', 'TABLE', 'QUEUE', 'ROUTE'].includes(h));
   // The table is never cut: the widest columns are the names, and a CI log wraps rather than loses them.
-  let out = table(header, cells, { right });
+  // Columns left out first when the table does not fit: totals and extremes before the tail percentiles.
+  const droppable = ['TOTAL', 'MAX', 'P50', 'ΔCOUNT', 'ΔP50', 'RETRIED', 'ERRORS'];
+  const keep = header.map(() => true);
+  const draw = () => table(header.filter((_, i) => keep[i]), cells.map((c) => c.filter((_, i) => keep[i])), { right: right.filter((_, i) => keep[i]) });
+  let out = draw();
+  const widest = (text: string) => Math.max(...text.split('\n').map((l) => visibleLength(l)));
+  const dropped: string[] = [];
+  for (const name of droppable) {
+    if (!options.width || widest(out) <= options.width) break;
+    const i = header.indexOf(name);
+    if (i < 0) continue;
+    keep[i] = false;
+    dropped.push(name);
+    out = draw();
+  }
+  if (dropped.length) out += `(left out to fit ${options.width} columns: ${dropped.join(', ')}; --format csv or json has them all)\n`;
   if (gone.length) out += `\ngone since the baseline: ${gone.map((r) => `${r.key}${r.resource ? ` ${r.resource}` : ''} (${r.count})`).join(', ')}\n`;
   return out;
 }
