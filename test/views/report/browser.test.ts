@@ -224,6 +224,26 @@ describe('report in chromium (file://)', function () {
     await page.screenshot({ path: path.join(ARTIFACTS, 'map-hop.png') });
   });
 
+  it('draws a function that consumes its own queue as a loop inside the map', async () => {
+    const traces = path.join(dir, 'cycle.jsonl');
+    writeScenario(traces, 6, 7, 'shop-api');
+    const cycle = build(dir, 'cycle.html', traces);
+    await open('map', cycle.url);
+    expect(await page.locator('#service-map .edge.async').count()).to.equal(2);
+    const box = await page.$eval('#service-map', (svg) => svg.getBoundingClientRect().toJSON());
+    const edges = await page.$$eval('#service-map .edge', (gs) => gs.map((g) => g.getBoundingClientRect().toJSON()));
+    for (const e of edges) {
+      expect(e.left).to.be.at.least(box.left - 0.5);
+      expect(e.top).to.be.at.least(box.top - 0.5);
+      expect(e.right).to.be.at.most(box.right + 0.5);
+      expect(e.bottom).to.be.at.most(box.bottom + 0.5);
+    }
+    // The function is left of its queue (the consumer edge is the loop back).
+    const x = async (label: string) => page.$eval(`#service-map .node[data-id="${label}"]`, (g) => g.getBoundingClientRect().left);
+    expect(await x('fn:shop-api')).to.be.lessThan(await x('ch:order-events'));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'map-cycle.png') });
+  });
+
   it('works from the keyboard: tabs, / to search, arrows and Enter in the list and the waterfall', async () => {
     await open('transactions');
     const listIds = await page.$$eval('#tx-rows tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')));

@@ -38,7 +38,8 @@ export interface Scenario {
   linkingTraceId: string;
 }
 
-export function generateScenario(checkouts: number, seed = 7): Scenario {
+/** workerService: the service that consumes the queue (the same as the producer's makes a cycle on the map). */
+export function generateScenario(checkouts: number, seed = 7, workerService = 'order-worker'): Scenario {
   const rand = rng(seed);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
   const base = Date.UTC(2026, 0, 15, 9, 0, 0) * 1e6; // ns
@@ -119,7 +120,7 @@ export function generateScenario(checkouts: number, seed = 7): Scenario {
       const wTrace = hex(32);
       const wRoot = hex(16);
       const w0 = t0 + stripeStart + stripe + 10 + 15 + rand() * 30;
-      emit('order-worker', [
+      emit(workerService, [
         { traceId: wTrace, spanId: wRoot, name: 'order-events process', kind: 5, startTimeUnixNano: ns(w0), endTimeUnixNano: ns(w0 + 40),
           attributes: [attr('messaging.system', 'aws_sqs'), attr('messaging.destination.name', 'order-events'), attr('messaging.operation.type', 'process'), attr('messaging.message.id', messageId)],
           status: { code: 0 }, events: [], links: [{ traceId, spanId: sendId, attributes: [] }] },
@@ -131,8 +132,8 @@ export function generateScenario(checkouts: number, seed = 7): Scenario {
   return { lines, checkouts, workers, spans, plantedTraceId, unfinishedTraceId, fixedTraceId, linkingTraceId };
 }
 
-export function writeScenario(file: string, checkouts: number, seed?: number): Scenario {
-  const sc = generateScenario(checkouts, seed);
+export function writeScenario(file: string, checkouts: number, seed?: number, workerService?: string): Scenario {
+  const sc = generateScenario(checkouts, seed, workerService);
   fs.writeFileSync(file, sc.lines.join('\n') + '\n');
   return sc;
 }

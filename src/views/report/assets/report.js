@@ -188,23 +188,26 @@
     root.appendChild(h('h2', { text: 'Service map: calling functions \u2192 external services, from real traffic' }));
     var nodes = DATA.map.nodes, edges = DATA.map.edges;
     if (!nodes.length) { root.appendChild(h('p', { class: 'empty', text: 'No calls to draw.' })); return; }
-    // Layers by longest path from the sources (back edges of a cycle are ignored).
-    var layer = {}, state = {};
-    function depth(id) {
-      if (state[id] === 2) return layer[id];
-      if (state[id] === 1) return -1; // on the stack: a cycle
+    // Layers by longest path over the edges that remain after a depth-first walk from the sources drops
+    // the back edges of cycles (a function that consumes its own queue): those are drawn as loops below.
+    var outOf = {}, indeg = {}, layer = {}, state = {}, back = {};
+    nodes.forEach(function (n) { outOf[n.id] = []; indeg[n.id] = 0; layer[n.id] = 0; });
+    edges.forEach(function (e, i) { outOf[e.from].push(i); indeg[e.to]++; });
+    var order = [];
+    function visit(id) {
       state[id] = 1;
-      var best = 0;
-      edges.forEach(function (e) {
-        if (e.to !== id) return;
-        var d = depth(e.from);
-        if (d >= 0) best = Math.max(best, d + 1);
+      outOf[id].forEach(function (i) {
+        var to = edges[i].to;
+        if (state[to] === 1) back[i] = true;
+        else if (!state[to]) visit(to);
       });
       state[id] = 2;
-      layer[id] = best;
-      return best;
+      order.push(id);
     }
-    nodes.forEach(function (n) { depth(n.id); });
+    nodes.filter(function (n) { return indeg[n.id] === 0; }).concat(nodes).forEach(function (n) { if (!state[n.id]) visit(n.id); });
+    order.reverse().forEach(function (id) {
+      outOf[id].forEach(function (i) { if (!back[i]) layer[edges[i].to] = Math.max(layer[edges[i].to], layer[id] + 1); });
+    });
     // Services sit in the last column of their callers, functions before what they call.
     var cols = [];
     nodes.forEach(function (n) { (cols[layer[n.id]] = cols[layer[n.id]] || []).push(n); });
@@ -213,10 +216,11 @@
     var NW = 180, NH = 34, GX = 250, GY = 30, PAD = 20;
     var pos = {};
     var rows = Math.max.apply(null, cols.map(function (c) { return c.length; }));
-    var height = PAD * 2 + rows * NH + (rows - 1) * GY;
+    var LOOP = Object.keys(back).length ? 70 : 0; // room under the nodes for the back edges' loops
+    var height = PAD * 2 + rows * NH + (rows - 1) * GY + LOOP;
     cols.forEach(function (c, ci) {
       var colH = c.length * NH + (c.length - 1) * GY;
-      c.forEach(function (n, ri) { pos[n.id] = { x: PAD + ci * (NW + GX), y: (height - colH) / 2 + ri * (NH + GY) }; });
+      c.forEach(function (n, ri) { pos[n.id] = { x: PAD + ci * (NW + GX), y: (height - LOOP - colH) / 2 + ri * (NH + GY) }; });
     });
     var width = PAD * 2 + cols.length * NW + (cols.length - 1) * GX;
     var svg = s('svg', { class: 'map', id: 'service-map', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
@@ -225,16 +229,23 @@
     svg.appendChild(s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
       s('path', { d: 'M0,0 L10,5 L0,10 z' }))));
     var labelTable = h('tbody');
-    edges.forEach(function (e) {
+    edges.forEach(function (e, i) {
       var a = pos[e.from], b = pos[e.to];
       var x1 = a.x + NW, y1 = a.y + NH / 2, x2 = b.x, y2 = b.y + NH / 2;
-      if (x2 <= x1) { x1 = a.x + NW / 2; x2 = b.x + NW / 2; y1 = a.y + (b.y > a.y ? NH : 0); y2 = b.y + (b.y > a.y ? 0 : NH); }
-      var mx = (x1 + x2) / 2;
-      var d = 'M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2;
+      var mx = (x1 + x2) / 2, d, lx = x2 - 12, ly = y2 - 6, anchor = 'end';
+      if (back[i] || x2 <= x1) {
+        // A loop under the nodes, from the bottom of the source back to the bottom of the target.
+        x1 = a.x + NW / 2; y1 = a.y + NH; x2 = b.x + NW / 2; y2 = b.y + NH;
+        var low = Math.max(y1, y2) + 55;
+        d = 'M' + x1 + ',' + y1 + ' C' + x1 + ',' + low + ' ' + x2 + ',' + low + ' ' + x2 + ',' + y2;
+        lx = (x1 + x2) / 2; ly = low - 2; anchor = 'middle';
+      } else {
+        d = 'M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2;
+      }
       var label = e.count + '\u00d7 · p95 ' + ms(e.p95) + (e.async ? ' queued' : '') + ' · ' + pct(e.errorRate) + ' err';
       var g = s('g', { class: 'edge' + (e.async ? ' async' : '') + (e.errorRate > 0 ? ' failing' : ''), 'data-from': e.from, 'data-to': e.to },
         s('path', { d: d, 'marker-end': 'url(#arrow)' }),
-        s('text', { x: x2 - 12, y: y2 - 6, 'text-anchor': 'end', text: label }),
+        s('text', { x: lx, y: ly, 'text-anchor': anchor, text: label }),
         s('title', { text: labelOf(e.from) + ' \u2192 ' + labelOf(e.to) + (e.async ? ' (async hop)' : '') + ': ' + label }));
       svg.appendChild(g);
       labelTable.appendChild(h('tr', null, h('td', { text: labelOf(e.from) }), h('td', { text: labelOf(e.to) }),
