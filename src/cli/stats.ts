@@ -185,7 +185,10 @@ function render(rows: StatsRow[], format: Format, options: { by: StatsBy; color:
     dropped.push(name);
     out = draw();
   }
-  if (dropped.length) out += `(left out to fit ${options.width} columns: ${dropped.join(', ')}; --format csv or json has them all)\n`;
+  if (dropped.length) {
+    const note = `(fitted to ${options.width} columns without ${dropped.join(', ')}; -F csv or json has all)`;
+    out += (visibleLength(note) <= options.width! ? note : note.replace('; ', '\n ')) + '\n';
+  }
   if (gone.length) out += `\ngone since the baseline: ${gone.map((r) => `${r.key}${r.resource ? ` ${r.resource}` : ''} (${r.count})`).join(', ')}\n`;
   return out;
 }
