@@ -134,6 +134,12 @@ describe('report in chromium (file://)', function () {
 
   it('shows as many stats rows, transactions and map edges as the model computes', async () => {
     await open('overview');
+    // p50/p95/p99 bars on one scale: the longest p99 fills the track.
+    const scale = Math.max(...report.stats.map((r) => r.p99));
+    const bars = await page.$$eval('#stats-table .pbars span', (els) => els.map((e) => ({ ms: Number(e.getAttribute('data-ms')), w: e.getBoundingClientRect().width, track: e.parentElement.getBoundingClientRect().width })));
+    expect(bars).to.have.length(report.stats.length * 3);
+    for (const b of bars) expect(b.w, `${b.ms} ms`).to.be.closeTo((b.track * b.ms) / scale, 1);
+    expect(await page.evaluate(() => document.scrollingElement.scrollWidth <= window.innerWidth)).to.equal(true);
     expect(await page.locator('#stats-table tbody tr').count()).to.equal(report.stats.length);
     const calls = await page.locator('#stats-table tbody tr td:nth-child(4)').allTextContents();
     expect(calls.map(Number).reduce((a, b) => a + b, 0)).to.equal(report.stats.reduce((n, r) => n + r.count, 0));

@@ -155,10 +155,10 @@
         h('td', null, bars),
         h('td', null, histogram(r.histogram))));
     });
-    root.appendChild(h('table', { id: 'stats-table' },
+    root.appendChild(h('div', { class: 'table-wrap' }, h('table', { id: 'stats-table' },
       h('caption', { class: 'sr-only', text: 'Per integration: calls, errors, retries and latency percentiles' }),
       h('thead', null, h('tr', null, head.map(function (c) { return h('th', { scope: 'col', class: numeric[c] ? 'num' : null, text: c }); }))),
-      tbody));
+      tbody)));
   }
   function legendSwatch(label, color) {
     var sw = h('span', { class: 'swatch' });
@@ -314,7 +314,7 @@
     });
     var tbody = h('tbody', { id: 'tx-rows' });
     var more = h('button', { id: 'tx-more', hidden: true, onclick: function () { listState.shown += LIST_PAGE; update(); } });
-    root.appendChild(h('table', { id: 'tx-table' }, h('thead', null, thead), tbody));
+    root.appendChild(h('div', { class: 'table-wrap' }, h('table', { id: 'tx-table' }, h('thead', null, thead), tbody)));
     root.appendChild(more);
     tbody.addEventListener('keydown', function (e) {
       var row = e.target.closest && e.target.closest('tr');
