@@ -220,7 +220,10 @@ export function buildTransactions(input: Span[], options: BuildOptions = {}): Tr
       if (hop.consumerTraceId === hop.producerTraceId) continue;
       const consumerRoot = treesByTrace.get(hop.consumerTraceId);
       const consumerNode = nodeOf.get(key(hop.consumerTraceId, hop.consumerSpanId));
-      if (!consumerRoot || consumerRoot !== consumerNode || group.has(hop.consumerTraceId)) continue;
+      // The consumer roots its trace, or it runs inside a Lambda invocation (an SQS/SNS/EventBridge-triggered
+      // function): the whole trace joins. A long-lived poller's trace (a plain root) is left alone.
+      const invocationRoot = consumerRoot && (consumerRoot.span.attributes['faas.invocation_id'] !== undefined || consumerRoot.span.attributes['faas.trigger'] !== undefined);
+      if (!consumerRoot || !consumerNode || (consumerRoot !== consumerNode && !invocationRoot) || group.has(hop.consumerTraceId)) continue;
       if (find(hop.producerTraceId) === hop.consumerTraceId) continue; // would make a cycle
       const producerNode = nodeOf.get(key(hop.producerTraceId, hop.producerSpanId)) as SpanNode;
       consumerRoot.hop = hop;

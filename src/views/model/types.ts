@@ -83,7 +83,8 @@ export interface SpanNode {
   depth: number;
   /** The node (or one of its attempts) is on the critical path. */
   critical: boolean;
-  /** Set when this node was attached to its parent through an async hop rather than parentSpanId. */
+  /** Set when this node was attached to its parent through an async hop rather than parentSpanId (the
+   * hop's consumer is this span, or a span inside it when a Lambda invocation was triggered by the hop). */
   hop?: Hop;
   /** Spans whose parent is not in the files: set on the subtree roots that were attached anyway. */
   orphan?: boolean;

@@ -60,6 +60,24 @@ describe('views/model/transactions', () => {
     expect(consumer.critical, 'async hops are follows-from: not on the critical path').to.equal(false);
   });
 
+  it('joins a Lambda invocation whose consumer span is inside it; a plain poller trace stays apart', () => {
+    const lambda = buildTransactions([
+      span({ id: 'send', trace: 'p', kind: 4, start: 0, end: 5, name: 'SQS.SendMessage' }),
+      span({ id: 'inv', trace: 'fn', kind: 2, start: 50, end: 90, name: 'worker-fn', attributes: { 'faas.invocation_id': 'inv-1', 'faas.trigger': 'pubsub' } }),
+      span({ id: 'proc', trace: 'fn', parent: 'inv', kind: 5, start: 55, end: 80, name: 'order-events process', links: [{ traceId: traceId('p'), spanId: spanId('send') }] }),
+    ]);
+    expect(lambda).to.have.length(1);
+    expect(names(lambda[0])).to.deep.equal(['SQS.SendMessage', '  worker-fn', '    order-events process']);
+    expect(lambda[0].root.children[0].hop).to.include({ consumerSpanId: spanId('proc'), queueDelayMs: 50 });
+    const poller = buildTransactions([
+      span({ id: 'send', trace: 'p', kind: 4, start: 0, end: 5, name: 'SQS.SendMessage' }),
+      span({ id: 'loop', trace: 'poll', kind: 1, start: 1, end: 900, name: 'poll loop' }),
+      span({ id: 'proc', trace: 'poll', parent: 'loop', kind: 5, start: 55, end: 80, name: 'process', links: [{ traceId: traceId('p'), spanId: spanId('send') }] }),
+    ]);
+    expect(poller).to.have.length(2);
+    expect(poller.map((t) => t.hops.length)).to.deep.equal([1, 1]);
+  });
+
   it('joins through message ids recorded on both sides (batch on one side, single on the other)', () => {
     const tx = buildTransactions([
       span({ id: 'send', trace: 'p', kind: 4, start: 0, end: 5, name: 'SQS.SendMessageBatch', attributes: { 'wiretap.messaging.message_ids': ['m-1', 'm-2'] } }),
