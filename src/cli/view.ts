@@ -253,8 +253,9 @@ export function renderWaterfall(t: Transaction, options: { width: number; color:
     const cells: string[] = new Array(barWidth).fill(' ');
     const hop = n.hop ?? n.attempts.map((a) => incoming.get(keyOf(a.traceId, a.spanId))).find((h) => h);
     if (hop) {
-      const from = col(n.span.startMs - hop.queueDelayMs);
-      for (let i = from; i < col(n.span.startMs); i++) cells[i] = '┄';
+      // Queue time: from the producer's end to this row's start (the consumer, or the invocation around it).
+      const producerEnd = spanByKey.get(keyOf(hop.producerTraceId, hop.producerSpanId))?.endMs ?? n.span.startMs - hop.queueDelayMs;
+      for (let i = col(producerEnd); i < col(n.attempts[0].startMs); i++) cells[i] = '┄';
     }
     n.attempts.forEach((a, i) => {
       const last = i === n.attempts.length - 1;
