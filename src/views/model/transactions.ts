@@ -185,51 +185,57 @@ export function buildTransactions(input: Span[], options: BuildOptions = {}): Tr
     for (const c of n.children) for (const a of c.attempts) nodeOf.set(spanKey(a), c);
   }
 
-  // One tree per trace: the entry span (SERVER or invocation) if there is one, else the earliest span;
-  // other parentless spans of the trace (their parent was lost) hang under it as orphans.
-  const treesByTrace = new Map<string, SpanNode>();
+  // Roots: every parentless entry span (SERVER or invocation; its parent may be a caller not in the files,
+  // and one upstream trace may call twice) roots a tree. A trace without one is rooted at its earliest span.
+  // Other parentless spans (their parent was lost) hang as orphans under the latest root started before them.
+  const roots: SpanNode[] = [];
   const parentlessByTrace = new Map<string, Span[]>();
   for (const s of parentless) {
     const list = parentlessByTrace.get(s.traceId) ?? [];
     list.push(s);
     parentlessByTrace.set(s.traceId, list);
   }
-  for (const [traceId, list] of parentlessByTrace) {
+  for (const list of parentlessByTrace.values()) {
     const grouped = groupAttempts(list.map((s) => nodeOf.get(spanKey(s)) as SpanNode));
     for (const g of grouped) for (const a of g.attempts) nodeOf.set(spanKey(a), g);
-    const root = grouped.find((g) => isEntry(g.span)) ?? grouped[0];
+    const entries = grouped.filter((g) => isEntry(g.span));
+    const traceRoots = entries.length ? entries : [grouped[0]];
     for (const g of grouped) {
-      if (g === root) continue;
+      if (traceRoots.includes(g)) continue;
+      const host = [...traceRoots].reverse().find((r) => r.span.startMs <= g.span.startMs) ?? traceRoots[0];
       g.orphan = true;
-      root.children.push(g);
+      host.children.push(g);
     }
-    root.children.sort((a, b) => a.span.startMs - b.span.startMs);
-    treesByTrace.set(traceId, root);
+    for (const r of traceRoots) r.children.sort((x, y) => x.span.startMs - y.span.startMs);
+    roots.push(...traceRoots);
   }
+  const rootOf = new Map<SpanNode, SpanNode>();
+  for (const r of roots) for (const n of flattenTree(r)) rootOf.set(n, r);
 
-  // Joins: a consumer that is its trace's root hangs under the producer; a trace joins at most one parent.
+  // Joins: a consumer that is a root (or runs inside a Lambda invocation: an SQS/SNS/EventBridge-triggered
+  // function) brings its tree under the producer; a tree joins at most one producer. A long-lived
+  // poller's tree (a plain root) is left apart; the hop is listed on both transactions.
   const { hops, danglingLinks } = findHops(spans);
-  const group = new Map<string, string>(); // trace → trace it was joined into
-  const find = (t: string): string => {
-    let cur = t;
-    for (let i = 0; i < 10_000 && group.has(cur); i++) cur = group.get(cur) as string;
+  const joinedInto = new Map<SpanNode, SpanNode>(); // root → root of the tree it was joined into
+  const top = (r: SpanNode): SpanNode => {
+    let cur = r;
+    for (let i = 0; i < 100_000 && joinedInto.has(cur); i++) cur = joinedInto.get(cur) as SpanNode;
     return cur;
   };
   if (options.join !== false) {
     for (const hop of [...hops].sort((a, b) => (byKey.get(key(a.producerTraceId, a.producerSpanId))!.startMs - byKey.get(key(b.producerTraceId, b.producerSpanId))!.startMs))) {
-      if (hop.consumerTraceId === hop.producerTraceId) continue;
-      const consumerRoot = treesByTrace.get(hop.consumerTraceId);
       const consumerNode = nodeOf.get(key(hop.consumerTraceId, hop.consumerSpanId));
-      // The consumer roots its trace, or it runs inside a Lambda invocation (an SQS/SNS/EventBridge-triggered
-      // function): the whole trace joins. A long-lived poller's trace (a plain root) is left alone.
-      const invocationRoot = consumerRoot && (consumerRoot.span.attributes['faas.invocation_id'] !== undefined || consumerRoot.span.attributes['faas.trigger'] !== undefined);
-      if (!consumerRoot || !consumerNode || (consumerRoot !== consumerNode && !invocationRoot) || group.has(hop.consumerTraceId)) continue;
-      if (find(hop.producerTraceId) === hop.consumerTraceId) continue; // would make a cycle
-      const producerNode = nodeOf.get(key(hop.producerTraceId, hop.producerSpanId)) as SpanNode;
+      const producerNode = nodeOf.get(key(hop.producerTraceId, hop.producerSpanId));
+      const consumerRoot = consumerNode && rootOf.get(consumerNode);
+      const producerRoot = producerNode && rootOf.get(producerNode);
+      if (!consumerNode || !producerNode || !consumerRoot || !producerRoot || consumerRoot === producerRoot) continue;
+      const invocation = consumerRoot.span.attributes['faas.invocation_id'] !== undefined || consumerRoot.span.attributes['faas.trigger'] !== undefined;
+      if ((consumerRoot !== consumerNode && !invocation) || joinedInto.has(consumerRoot)) continue;
+      if (top(producerRoot) === consumerRoot) continue; // would make a cycle
       consumerRoot.hop = hop;
       producerNode.children.push(consumerRoot);
-      producerNode.children.sort((a, b) => a.span.startMs - b.span.startMs);
-      group.set(hop.consumerTraceId, hop.producerTraceId);
+      producerNode.children.sort((x, y) => x.span.startMs - y.span.startMs);
+      joinedInto.set(consumerRoot, producerRoot);
     }
   }
 
@@ -245,8 +251,8 @@ export function buildTransactions(input: Span[], options: BuildOptions = {}): Tr
   for (const d of danglingLinks) danglingBySpan.set(spanKey(d.span), [...(danglingBySpan.get(spanKey(d.span)) ?? []), d.link]);
 
   const transactions: Transaction[] = [];
-  for (const [traceId, root] of treesByTrace) {
-    if (group.has(traceId)) continue;
+  for (const root of roots) {
+    if (joinedInto.has(root)) continue;
     const members: Span[] = [];
     const traceIds = new Set<string>();
     let calls = 0;

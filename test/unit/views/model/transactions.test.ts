@@ -23,6 +23,17 @@ describe('views/model/transactions', () => {
     expect(t.root.children.map((c) => [c.span.name, c.orphan])).to.deep.equal([['x', true], ['y', true]]);
   });
 
+  it('two incoming requests of one upstream trace (their parent is not in the files) are two transactions', () => {
+    const tx = buildTransactions([
+      span({ id: 'in1', parent: 'upstream', kind: 2, start: 0, end: 10, name: 'GET /a' }),
+      span({ id: 'c1', parent: 'in1', start: 1, end: 5, name: 'GET db' }),
+      span({ id: 'in2', parent: 'upstream', kind: 2, start: 20, end: 30, name: 'GET /b' }),
+      span({ id: 'lost', parent: 'gone', start: 22, end: 23, name: 'stray' }),
+    ]);
+    expect(tx.map(names)).to.deep.equal([['GET /a', '  GET db'], ['GET /b', '  stray']]);
+    expect(tx[1].root.children[0].orphan).to.equal(true);
+  });
+
   it('groups attempts (http.request.resend_count and wiretap.aws.attempts) under one logical call', () => {
     const [t] = buildTransactions([
       span({ id: 'srv', kind: 2, start: 0, end: 100 }),
