@@ -191,9 +191,9 @@ export async function readSpansInto(set: SpanSet, files: string[], options: Read
     const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
     for await (const line of lines) {
       lineNo++;
-      bytes += Buffer.byteLength(line) + 1;
       set.addAll(spansFromLine(line, { file, line: lineNo }));
       if (options.onProgress) {
+        bytes += Buffer.byteLength(line) + 1;
         const now = Date.now();
         if (now - lastReport > 200) {
           lastReport = now;
