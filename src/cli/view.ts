@@ -163,6 +163,7 @@ function nodeJson(n: SpanNode): unknown {
     critical: n.critical,
     ...(n.hop ? { hop: n.hop } : {}),
     ...(n.orphan ? { orphan: true } : {}),
+    // Without the file/line each span was read from: the JSON stays the same wherever the files are.
     attempts: n.attempts.map((s) => ({ ...s, source: undefined })),
     children: n.children.map(nodeJson),
   };
