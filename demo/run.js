@@ -1,5 +1,6 @@
 // `npm run demo`: starts the local servers, runs demo/app.js under the wiretap preload, and prints the
-// resulting traces as a tree. No account, no cloud: everything listens on 127.0.0.1.
+// transactions, the checkout's waterfall and the stats per integration, and writes the HTML report.
+// No account, no cloud: everything listens on 127.0.0.1.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -34,9 +35,22 @@ async function main() {
     console.error(`\ndemo app exited with ${child.code ?? child.signal}`);
     process.exitCode = 1;
   }
-  console.log(`\nwiretap wrote ${path.relative(process.cwd(), traces)}; the traces:\n`);
-  const view = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'view', traces], { stdio: 'inherit' });
-  if (view.status !== 0) process.exitCode = 1;
+  console.log(`\nwiretap wrote ${path.relative(process.cwd(), traces)}. The transactions (wiretap view):\n`);
+  const cli = (...args) => spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const list = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'view', traces, '--json'], { encoding: 'utf8' });
+  const checkout = list.status === 0 ? JSON.parse(list.stdout)[0] : undefined;
+  const steps = [
+    ['view', traces],
+    ...(checkout ? [['view', traces, '--trace', checkout.id]] : []),
+    ['stats', traces],
+    ['report', traces, '-o', path.join(outDir, 'wiretap-report.html')],
+  ];
+  const titles = { 1: `\nThe checkout as a waterfall (wiretap view --trace ${checkout ? checkout.id : ''}):\n`, 2: '\nPer integration (wiretap stats):\n', 3: '\nThe HTML report (wiretap report):\n' };
+  for (const [i, args] of steps.entries()) {
+    if (titles[i]) console.log(titles[i]);
+    if (cli(...args).status !== 0) process.exitCode = 1;
+  }
+  if (!checkout) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -16,12 +16,21 @@ describe('npm run demo', function () {
     expect(r.status, output).to.equal(0);
   });
 
-  it('prints the checkout as one trace with decoded service spans', () => {
-    expect(output).to.match(/└─ POST .*\[server\]/);
-    for (const name of ['DynamoDB.GetItem', 'SQS.SendMessage', 'Stripe PaymentIntents.create', 'Algolia']) {
+  it('prints the checkout as one transaction, its waterfall with decoded calls, and the stats per integration', () => {
+    expect(output).to.match(/^\d\d:\d\d:\d\d\.\d{3} +[0-9a-f]{16} +\S+ \S+ +14 +3 +1 +1 +demo-shop POST \/checkout$/m);
+    expect(output).to.match(/^\* POST \/checkout +\S+ \S+ ok +\|█+\|$/m);
+    for (const name of ['DynamoDB.GetItem orders', 'SQS.SendMessage order-events', 'Stripe PaymentIntents.create', 'Algolia searchSingleIndex products']) {
       expect(output, name).to.include(name);
     }
-    expect(output).to.match(/ERROR \(503\)/);
+    expect(output).to.match(/GET 127\.0\.0\.1 \/recommendations +\S+ \S+ ERR 503/);
+    expect(output).to.match(/DynamoDB\.GetItem orders +\S+ \S+ ok ×2/);
+    expect(output).to.match(/^demo-shop +DynamoDB +GetItem +2 +1 +50\.0% +1 /m);
+  });
+
+  it('writes the HTML report', () => {
+    const html = require('node:fs').readFileSync(path.join(root, 'demo', 'out', 'wiretap-report.html'), 'utf8');
+    expect(html).to.match(/^<!doctype html>/i);
+    expect(html).to.include('DynamoDB');
   });
 
   it('writes spans in which the throttled GetItem was retried and the 503 failed', () => {
@@ -45,8 +54,9 @@ describe('npm run demo', function () {
     expect(receive?.attributes['messaging.message.id']).to.equal(send?.attributes['messaging.message.id']);
   });
 
-  it('leaks no credential from the demo into the trace file', () => {
-    const text = require('node:fs').readFileSync(path.join(root, 'demo', 'out', 'wiretap-traces.jsonl'), 'utf8');
+  it('leaks no credential from the demo into the trace file or the report', () => {
+    const read = (f: string) => require('node:fs').readFileSync(path.join(root, 'demo', 'out', f), 'utf8');
+    const text = read('wiretap-traces.jsonl') + read('wiretap-report.html');
     for (const secret of ['sk_test_FAKEdemoKey000000000000', 'fake-demo-search-key', 'demo-FAKE-token-123', '4242424242424242', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']) {
       expect(text, secret).to.not.include(secret);
     }

@@ -1,21 +1,33 @@
 #!/usr/bin/env node
-// `wiretap view [file]`: prints the spans in a wiretap-traces.jsonl file as readable trace trees.
-import { readSpanFile } from './otlp-json';
-import { renderTree } from './tree';
+// The `wiretap` command: view, stats, diff, replay and report over trace files. The entry reads the
+// environment once (through src/config/load.ts) and hands every command the same io.
+import { loadCliEnv } from '../config/load';
+import { runCli } from './main';
 
-function main(argv: string[]): number {
-  const [command = 'view', file = process.env.WIRETAP_FILE || 'wiretap-traces.jsonl'] = argv;
-  if (command !== 'view') {
-    process.stderr.write('usage: wiretap view [file]   (default: $WIRETAP_FILE or ./wiretap-traces.jsonl)\n');
-    return 2;
-  }
-  const spans = readSpanFile(file);
-  if (spans.length === 0) {
-    process.stderr.write(`no spans in ${file}\n`);
-    return 1;
-  }
-  process.stdout.write(renderTree(spans));
-  return 0;
-}
+const env = loadCliEnv();
+const stdoutIsTTY = !!process.stdout.isTTY;
+// Ctrl-C ends --follow cleanly; the handler is installed only when a command waits for it, so Ctrl-C
+// still stops any other command at once.
+let interrupted: Promise<void> | undefined;
+const waitForInterrupt = () => (interrupted ??= new Promise<void>((resolve) => process.once('SIGINT', () => resolve())));
 
-process.exitCode = main(process.argv.slice(2));
+runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  defaultFile: env.traceFile,
+  color: !env.noColor && (env.forceColor || stdoutIsTTY),
+  width: env.columns ?? (stdoutIsTTY && process.stdout.columns ? process.stdout.columns : 100),
+  widthIsKnown: env.columns !== undefined || (stdoutIsTTY && !!process.stdout.columns),
+  stderrIsTTY: !!process.stderr.isTTY,
+  get interrupted() {
+    return waitForInterrupt();
+  },
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`wiretap: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

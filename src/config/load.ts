@@ -231,3 +231,25 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
   return Object.freeze(config);
 }
+
+/** What the `wiretap` CLI takes from the environment: the default trace file and terminal conventions. */
+export interface CliEnv {
+  traceFile: string;
+  /** NO_COLOR set to anything non-empty (no-color.org). */
+  noColor: boolean;
+  /** FORCE_COLOR set and not "0"/"false" (force-color.org); NO_COLOR wins. */
+  forceColor: boolean;
+  /** COLUMNS, when a positive integer. */
+  columns?: number;
+}
+
+export function loadCliEnv(env: Env = process.env): CliEnv {
+  const force = env[ENV.FORCE_COLOR];
+  const columns = Number(env[ENV.COLUMNS]);
+  return {
+    traceFile: env[ENV.WIRETAP_FILE]?.trim() || 'wiretap-traces.jsonl',
+    noColor: !!env[ENV.NO_COLOR],
+    forceColor: force !== undefined && force !== '0' && force.toLowerCase() !== 'false',
+    ...(Number.isInteger(columns) && columns > 0 ? { columns } : {}),
+  };
+}
