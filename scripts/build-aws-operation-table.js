@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const input = process.argv[2] || path.resolve(__dirname, '../../shared/vectors/aws-models/aws-operation-table.json');
+const input = process.argv[2] || path.resolve(__dirname, 'sources/aws-models/aws-operation-table.json');
 const output = path.resolve(__dirname, '../src/decoders/aws/data/operations.ts');
 const source = JSON.parse(fs.readFileSync(input, 'utf8'));
 

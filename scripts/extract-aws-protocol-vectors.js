@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const src = process.argv[2] || path.resolve(__dirname, '../../shared/vectors/botocore-protocols');
+const src = process.argv[2] || path.resolve(__dirname, 'sources/botocore-protocols');
 const out = path.resolve(__dirname, '../test/protocol/vectors');
 const PROTOCOL_FILES = ['json', 'json_1_0', 'json_1_0-query-compatible', 'query', 'ec2', 'rest-json', 'rest-xml', 'smithy-rpc-v2-cbor', 'smithy-rpc-v2-cbor-query-compatible'];
 

@@ -19,6 +19,8 @@ import { diag, describe, setLogLevel } from './diag/log';
 import type { Exchange, RequestHead } from './exchange/types';
 import type { SpanDescription } from './spans/describe';
 import type { Recorder } from './interceptors/interceptor';
+import type { Redactor } from './redaction/redactor';
+import type { Logs, ActiveIds } from './logs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -122,6 +124,16 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   let tracing: Tracing | undefined;
   let pipeline: Pipeline | undefined;
   let contextManagerReady = false;
+  let redactor: Redactor | undefined;
+  let logs: Logs | undefined;
+
+  const getRedactor = (): Redactor => {
+    if (!redactor) {
+      const { createRedactor } = require('./redaction/redact') as typeof import('./redaction/redact');
+      redactor = createRedactor(config.redaction);
+    }
+    return redactor;
+  };
 
   const getRegistry = (): DecoderRegistry => {
     if (!registry) {
@@ -149,8 +161,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     if (!pipeline) {
       readyContext();
       const { Pipeline } = require('./spans/pipeline') as typeof import('./spans/pipeline');
-      const { createRedactor } = require('./redaction/redact') as typeof import('./redaction/redact');
-      const redactor = createRedactor(config.redaction);
+      const redactor = getRedactor();
       let onExchange: ((x: Exchange, d: SpanDescription) => void) | undefined;
       if (config.recordDir) {
         try {
@@ -166,6 +177,18 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     return pipeline;
   };
   const start = (head: RequestHead): Recorder | undefined => getPipeline().start(head);
+
+  // The span active now, for log lines. Nothing is loaded for it: until wiretap or the app has loaded the
+  // OpenTelemetry API and a context manager, no span can be active.
+  let api: typeof import('@opentelemetry/api') | undefined;
+  const activeIds: ActiveIds = () => {
+    if (!api) {
+      if (!contextManagerReady && !(globalThis as Record<symbol, unknown>)[Symbol.for('opentelemetry.js.api.1')]) return undefined;
+      api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+    }
+    const sc = api.trace.getSpanContext(api.context.active());
+    return sc && api.isSpanContextValid(sc) ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags } : undefined;
+  };
   const undo: (() => void)[] = [];
 
   const agent: Agent = {
@@ -183,7 +206,9 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       if (registry) registry.register(d);
       else pendingDecoders.push(d);
     },
-    flush: () => (tracing ? tracing.forceFlush() : Promise.resolve()),
+    flush: async () => {
+      await Promise.all([tracing?.forceFlush(), logs?.flush()]);
+    },
     async stop() {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -193,6 +218,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         }
       }
       pipeline?.reportInflight('shutdown');
+      logs?.flushSync();
+      logs?.stop();
       await tracing?.shutdown();
     },
   };
@@ -207,6 +234,14 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       }),
     );
   }
+  try {
+    const { startLogs } = require('./logs') as typeof import('./logs');
+    // The resource (and with it the OpenTelemetry API) loads on the first export, not at preload.
+    const resource = () => (require('./spans/tracing') as typeof import('./spans/tracing')).buildResource(env);
+    logs = startLogs(config, env, { activeIds, resource, redactor: getRedactor });
+  } catch (err) {
+    diag.warn(`log correlation unavailable: ${describe(err)}`);
+  }
   for (const interceptor of interceptors) {
     try {
       undo.push(interceptor.install(start));
@@ -217,8 +252,11 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   undo.push(
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
-      flushSync: () => tracing?.flushSync(),
-      pending: () => tracing?.pending ?? 0,
+      flushSync: () => {
+        tracing?.flushSync();
+        logs?.flushSync();
+      },
+      pending: () => (tracing?.pending ?? 0) + (logs?.pending ?? 0),
     }),
   );
   return agent;

@@ -20,6 +20,21 @@ export interface RedactionConfig {
   disableDefaults: string[];
 }
 
+/** The app's log lines: correlation ids in JSON logger records, and (opt-in) capture as OTel log records. */
+export interface LogsConfig {
+  /** Add `trace_id`/`span_id`/`trace_flags` to pino, winston and bunyan records (never to plain text). */
+  correlation: boolean;
+  /** Capture log lines (console, stdout/stderr writes, pino/winston/bunyan) as log records. */
+  capture: boolean;
+  exporters: ExporterName[];
+  otlpProtocol: OtlpProtocol;
+  /** Longest body kept per record (UTF-8 bytes); the rest is cut and marked. */
+  maxRecordBytes: number;
+  /** Records kept per trace; beyond that a transaction's lines are dropped and counted. */
+  maxPerTrace: number;
+  queue: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number };
+}
+
 export interface Config {
   enabled: boolean;
   exporters: ExporterName[];
@@ -43,6 +58,7 @@ export interface Config {
   redaction: RedactionConfig;
   /** Folder to write every exchange to as a fixture file (record mode), or undefined. */
   recordDir?: string;
+  logs: LogsConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -83,16 +99,36 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return fallback;
 }
 
-function exporters(env: Env): ExporterName[] {
-  const names = list(env[ENV.OTEL_TRACES_EXPORTER]?.toLowerCase());
-  if (names.length === 0) return ['file'];
+function exporters(env: Env, variable: string = ENV.OTEL_TRACES_EXPORTER, fallback: ExporterName[] = ['file']): ExporterName[] {
+  const names = list(env[variable]?.toLowerCase());
+  if (names.length === 0) return fallback;
   const known: ExporterName[] = [];
   for (const n of names) {
     if (n === 'file' || n === 'otlp' || n === 'console' || n === 'none') known.push(n);
-    else diag.warn(`${ENV.OTEL_TRACES_EXPORTER}: unknown exporter "${n}" ignored (supported: otlp, console, file, none)`);
+    else diag.warn(`${variable}: unknown exporter "${n}" ignored (supported: otlp, console, file, none)`);
   }
   if (known.includes('none')) return [];
-  return known.length ? known : ['file'];
+  return known.length ? known : fallback;
+}
+
+function logsConfig(env: Env, traceExporters: ExporterName[], traceProtocol: OtlpProtocol): LogsConfig {
+  const rawProtocol = env[ENV.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL]?.trim();
+  const maxQueueSize = positiveInt(env, ENV.OTEL_BLRP_MAX_QUEUE_SIZE, 2048) || 2048;
+  return {
+    correlation: bool(env, ENV.WIRETAP_LOG_CORRELATION, true),
+    capture: bool(env, ENV.WIRETAP_CAPTURE_LOGS, false),
+    // Unset: the logs go where the traces go, so one file holds a transaction's spans and its lines.
+    exporters: exporters(env, ENV.OTEL_LOGS_EXPORTER, traceExporters),
+    otlpProtocol: rawProtocol === 'http/json' ? 'http/json' : rawProtocol === 'http/protobuf' ? 'http/protobuf' : traceProtocol,
+    maxRecordBytes: positiveInt(env, ENV.WIRETAP_MAX_LOG_BYTES, 4096) || 4096,
+    maxPerTrace: positiveInt(env, ENV.WIRETAP_MAX_LOGS_PER_TRACE, 1000),
+    queue: {
+      maxQueueSize,
+      maxExportBatchSize: Math.min(maxQueueSize, positiveInt(env, ENV.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE, 512) || 512),
+      scheduledDelayMillis: positiveInt(env, ENV.OTEL_BLRP_SCHEDULE_DELAY, 1000) || 1000,
+      exportTimeoutMillis: positiveInt(env, ENV.OTEL_BLRP_EXPORT_TIMEOUT, 30000) || 30000,
+    },
+  };
 }
 
 function otlpProtocol(env: Env): OtlpProtocol {
@@ -112,9 +148,10 @@ function captureHeaders(value: string | undefined): CaptureHeaders {
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const logLevel = oneOf(env, ENV.WIRETAP_LOG_LEVEL, LOG_LEVELS, 'warn');
   const maxBodyBytes = positiveInt(env, ENV.WIRETAP_MAX_BODY_BYTES, 2048);
+  const traceExporters = exporters(env);
   const config: Config = {
     enabled: !bool(env, ENV.OTEL_SDK_DISABLED, false) && !bool(env, ENV.WIRETAP_DISABLED, false),
-    exporters: exporters(env),
+    exporters: traceExporters,
     filePath: env[ENV.WIRETAP_FILE]?.trim() || 'wiretap-traces.jsonl',
     otlp: { protocol: otlpProtocol(env) },
     logLevel,
@@ -133,6 +170,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       disableDefaults: list(env[ENV.WIRETAP_REDACT_DISABLE_DEFAULTS]),
     },
     recordDir: env[ENV.WIRETAP_RECORD]?.trim() || undefined,
+    logs: logsConfig(env, traceExporters, otlpProtocol(env)),
   };
   return Object.freeze(config);
 }

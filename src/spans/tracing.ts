@@ -63,7 +63,7 @@ export function packageName(): string | undefined {
   return undefined;
 }
 
-function buildResource(env: Env): Resource {
+export function buildResource(env: Env): Resource {
   // Loaded with the provider, on the first span: a process that makes no call never pays for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { defaultResource, detectResources, envDetector, processDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
