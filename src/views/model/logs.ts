@@ -16,6 +16,8 @@ export interface LogLine {
   /** The instrumentation scope: the logger's name, `console`, `process.stdout`, ... */
   scope?: string;
   service: string;
+  /** Lines of the Lambda runtime's own log formats carry the invocation's request id instead of span ids. */
+  requestId?: string;
 }
 
 const HEX = /^[0-9a-f]+$/;
@@ -62,16 +64,54 @@ export function logsFromRequest(request: unknown): LogLine[] {
   return out;
 }
 
-/** Every log record in the text of OTLP-JSON lines (lines of other signals and non-JSON lines are skipped). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LEVELS: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+
+/**
+ * A line of the Lambda Node.js runtime's own log output, as it lands in CloudWatch (and in a file read back
+ * from it): the text format `time<TAB>requestId<TAB>LEVEL<TAB>message`, or with AWS_LAMBDA_LOG_FORMAT=JSON
+ * `{"timestamp","level","requestId","message"}`. Tied to the invocation span by `faas.invocation_id`.
+ */
+export function runtimeLogLine(line: string): LogLine | undefined {
+  const text = line.replace(/\r$/, '');
+  if (text.startsWith('{')) {
+    if (!text.includes('"requestId"')) return undefined;
+    try {
+      const doc = JSON.parse(text) as Record<string, unknown>;
+      if (typeof doc.requestId !== 'string' || !UUID.test(doc.requestId)) return undefined;
+      const level = typeof doc.level === 'string' ? doc.level.toUpperCase() : undefined;
+      const message = doc.message ?? doc.msg;
+      const attributes: Attributes = {};
+      for (const [k, v] of Object.entries(doc)) if (!['timestamp', 'level', 'requestId', 'message', 'msg'].includes(k)) attributes[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | boolean);
+      return { requestId: doc.requestId.toLowerCase(), timeMs: Date.parse(String(doc.timestamp)) || 0, severityText: level, severityNumber: level ? LEVELS[level] : undefined, body: typeof message === 'string' ? message : JSON.stringify(message ?? ''), attributes, scope: 'lambda-runtime', service: 'unknown_service' };
+    } catch {
+      return undefined;
+    }
+  }
+  const parts = text.split('\t');
+  if (parts.length < 4 || !UUID.test(parts[1]!) || !/^\d{4}-\d\d-\d\dT/.test(parts[0]!)) return undefined;
+  const level = parts[2]!.toUpperCase();
+  // The runtime writes a multi-line message with \r in place of each newline.
+  return { requestId: parts[1]!.toLowerCase(), timeMs: Date.parse(parts[0]!) || 0, severityText: level, severityNumber: LEVELS[level], body: parts.slice(3).join('\t').replace(/\r/g, '\n'), attributes: {}, scope: 'lambda-runtime', service: 'unknown_service' };
+}
+
+/**
+ * Every log record in the text of OTLP-JSON lines, and the Lambda runtime's own log lines; other lines
+ * (spans, metrics, anything else an app printed) are skipped.
+ */
 export function logsFromText(text: string): LogLine[] {
   const out: LogLine[] = [];
   for (const line of text.split('\n')) {
-    if (!line.includes('"resourceLogs"')) continue;
-    const start = line.indexOf('{');
-    try {
-      out.push(...logsFromRequest(JSON.parse(line.slice(start))));
-    } catch {
-      /* a cut or foreign line */
+    if (line.includes('"resourceLogs"')) {
+      const start = line.indexOf('{');
+      try {
+        out.push(...logsFromRequest(JSON.parse(line.slice(start))));
+      } catch {
+        /* a cut or foreign line */
+      }
+    } else if (line.includes('\t') || line.includes('"requestId"')) {
+      const runtime = runtimeLogLine(line);
+      if (runtime) out.push(runtime);
     }
   }
   return out;
@@ -92,10 +132,26 @@ export function readLogsSync(files: string[]): LogLine[] {
 /** Each transaction's log lines, in time order: the records whose trace is one of the transaction's. */
 export function logsByTransaction(transactions: Transaction[], logs: LogLine[]): Map<string, LogLine[]> {
   const byTrace = new Map<string, Transaction>();
-  for (const t of transactions) for (const traceId of t.traceIds) if (!byTrace.has(traceId)) byTrace.set(traceId, t);
+  const byInvocation = new Map<string, { t: Transaction; spanId: string }>();
+  for (const t of transactions) {
+    for (const traceId of t.traceIds) if (!byTrace.has(traceId)) byTrace.set(traceId, t);
+    for (const s of t.spans) {
+      const invocation = s.attributes['faas.invocation_id'];
+      if (typeof invocation === 'string') byInvocation.set(invocation.toLowerCase(), { t, spanId: s.spanId });
+    }
+  }
   const out = new Map<string, LogLine[]>();
-  for (const log of logs) {
-    const t = log.traceId ? byTrace.get(log.traceId) : undefined;
+  for (const raw of logs) {
+    let log = raw;
+    let t = log.traceId ? byTrace.get(log.traceId) : undefined;
+    if (!t && log.requestId) {
+      const invocation = byInvocation.get(log.requestId);
+      if (invocation) {
+        t = invocation.t;
+        // The runtime's line names the invocation, not a span: it sits under the invocation span.
+        log = { ...log, traceId: invocation.t.spans.find((s) => s.spanId === invocation.spanId)?.traceId, spanId: invocation.spanId };
+      }
+    }
     if (!t) continue;
     let list = out.get(t.id);
     if (!list) out.set(t.id, (list = []));

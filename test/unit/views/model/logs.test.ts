@@ -76,3 +76,33 @@ describe('views: log lines', () => {
     expect(renderWaterfall(t!, { width: 100, color: false })).to.not.include('┆');
   });
 });
+
+describe('views: the Lambda runtime\'s own log lines', () => {
+  const requestId = '8f5e2a1c-1b2d-4c3e-9f4a-5b6c7d8e9f01';
+  const invocation = span({ id: 'inv', kind: 2, start: 0, end: 500, name: 'orders-fn', attributes: { 'faas.invocation_id': requestId, 'faas.trigger': 'http' } });
+  const text = [
+    `2026-12-01T10:00:00.100Z\t${requestId}\tINFO\tloading order ord-7\rsecond line`,
+    JSON.stringify({ timestamp: '2026-12-01T10:00:00.200Z', level: 'WARN', requestId, message: 'slow table', table: 'orders' }),
+    `2026-12-01T10:00:00.300Z\tnot-a-request-id\tINFO\tignored`,
+    'END RequestId: ' + requestId,
+  ].join('\n');
+
+  it('reads the text and JSON formats with their request ids, levels and multi-line messages', () => {
+    const logs = logsFromText(text);
+    expect(logs.map((l) => [l.requestId, l.severityText, l.body])).to.deep.equal([
+      [requestId, 'INFO', 'loading order ord-7\nsecond line'],
+      [requestId, 'WARN', 'slow table'],
+    ]);
+    expect(logs[1]!.attributes).to.deep.equal({ table: 'orders' });
+    expect(logs[0]!.timeMs).to.equal(Date.parse('2026-12-01T10:00:00.100Z'));
+  });
+
+  it('ties them to the invocation span by faas.invocation_id', () => {
+    const transactions = buildTransactions([invocation]);
+    const lines = logsByTransaction(transactions, logsFromText(text)).get(transactions[0]!.id)!;
+    expect(lines.map((l) => [l.spanId, l.traceId])).to.deep.equal([
+      [spanId('inv'), traceId('t1')],
+      [spanId('inv'), traceId('t1')],
+    ]);
+  });
+});
