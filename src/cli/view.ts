@@ -10,6 +10,8 @@ import { parseWhere, transactionContainsText, transactionMatches, type WhereClau
 import { inputFiles, loadSpans, widthOption } from './common';
 import { type CliIo, formatMs, formatTime, padEnd, padStart, painter, table, truncate, UsageError } from './io';
 import { renderTree } from './tree';
+import { logContainsText, logsByTransaction, readLogsSync, type LogLine } from '../views/model/logs';
+import { logRows } from './log-rows';
 import type { FlatSpan } from './otlp-json';
 
 export const VIEW_USAGE = `usage: wiretap view [files…] [options]
@@ -76,7 +78,10 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
   const clauses: WhereClause[] = (values.where ?? []).flatMap((w) => parseWhere(w));
   const greps = values.grep ?? [];
   const files = inputFiles(positionals, io);
-  const select = (tx: Transaction[]) => tx.filter((t) => transactionMatches(t, clauses) && greps.every((g) => transactionContainsText(t, g)));
+  // Log lines of the same files (wiretap's log capture): --grep searches them too.
+  let logs = new Map<string, LogLine[]>();
+  const logsContain = (t: Transaction, g: string) => (logs.get(t.id) ?? []).some((l) => logContainsText(l, g));
+  const select = (tx: Transaction[]) => tx.filter((t) => transactionMatches(t, clauses) && greps.every((g) => transactionContainsText(t, g) || logsContain(t, g)));
 
   if (values.follow) {
     if (files.length !== 1) throw new UsageError('--follow reads exactly one file');
@@ -94,14 +99,15 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const transactions = buildTransactions(spans);
+  logs = logsByTransaction(transactions, readLogsSync(files));
   if (values.trace) {
     const t = findTransaction(transactions, values.trace);
     if (!t) {
       io.stderr(`no transaction with id ${values.trace} in ${files.join(', ')} (ids are listed by \`wiretap view\`)\n`);
       return 1;
     }
-    if (values.json) io.stdout(JSON.stringify(transactionJson(t), null, 2) + '\n');
-    else io.stdout(renderWaterfall(t, { width, color: io.color, verbose: !!values.verbose }));
+    if (values.json) io.stdout(JSON.stringify({ ...(transactionJson(t) as object), logs: logs.get(t.id) ?? [] }, null, 2) + "\n");
+    else io.stdout(renderWaterfall(t, { width, color: io.color, verbose: !!values.verbose, logs: logs.get(t.id) }));
     return 0;
   }
   let shown = select(transactions).sort(SORTS[sort]);
@@ -208,8 +214,9 @@ function statusText(n: SpanNode): string {
 }
 
 /** One row per node; bars on a common time axis from the transaction's start to its end. */
-export function renderWaterfall(t: Transaction, options: { width: number; color: boolean; verbose?: boolean }): string {
+export function renderWaterfall(t: Transaction, options: { width: number; color: boolean; verbose?: boolean; logs?: LogLine[] }): string {
   const paint = painter(options.color);
+  const logLines = logRows(t, options.logs, { width: Math.max(60, options.width), color: options.color });
   const nodes = flattenTree(t.root);
   const width = Math.max(60, options.width);
   const nameWidth = Math.min(48, Math.max(24, Math.floor(width * 0.38)));
@@ -272,6 +279,7 @@ export function renderWaterfall(t: Transaction, options: { width: number; color:
       const producer = spanByKey.get(keyOf(hop.producerTraceId, hop.producerSpanId));
       lines.push(paint('gray', `  ${indent}  ↖ from ${producer ? spanLabel(producer) : hop.producerSpanId}: ${formatMs(hop.queueDelayMs)} in queue (joined by ${hop.via})`));
     }
+    lines.push(...logLines.after(n, indent));
     if (options.verbose) {
       const pad = ' '.repeat(4 + indent.length);
       const room = Math.max(20, width - pad.length - 10);
@@ -286,6 +294,7 @@ export function renderWaterfall(t: Transaction, options: { width: number; color:
       }
     }
   }
+  lines.push(...logLines.rest());
   lines.push('');
   const onPath = t.criticalPath.reduce((sum, c) => sum + (c.endMs - c.startMs), 0);
   lines.push(paint('gray', `critical path (*): ${new Set(t.criticalPath.map((c) => c.spanId)).size} spans, ${formatMs(onPath)}`));

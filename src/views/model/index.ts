@@ -8,3 +8,4 @@ export * from './critical-path';
 export * from './stats';
 export * from './where';
 export * from './diff';
+export * from './logs';
