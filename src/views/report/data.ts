@@ -1,6 +1,7 @@
 // What the HTML report embeds: a compact, page-shaped projection of the views model (transactions and
 // stats). Pure: no file access, no env. The page (assets/report.js) reads exactly this shape.
 import { isCall, keyAttribute, peerOf, queueOf } from '../model/describe';
+import type { LogLine } from '../model/logs';
 import type { Hop, Span, SpanNode, StatsRow, Transaction } from '../model/types';
 
 export const REPORT_DATA_VERSION = 1;
@@ -94,6 +95,21 @@ export interface ReportTransaction {
   traceIds: string[];
   /** Spans in waterfall order (depth-first, children by start time). */
   spans: ReportSpan[];
+  /** The transaction's log lines (wiretap's log capture, the Lambda runtime's lines), in time order. */
+  logs: ReportLog[];
+  /** Log lines left out past the per-transaction cap. */
+  logsOmitted?: number;
+}
+
+export interface ReportLog {
+  /** Offset from the transaction's start, ms. */
+  offset: number;
+  /** The span it was written in (null: a span not in the files). */
+  spanId: string | null;
+  severity?: string;
+  /** OpenTelemetry severity number (17+ error, 13+ warning). */
+  level?: number;
+  body: string;
 }
 
 export interface ReportData {
@@ -118,6 +134,8 @@ export interface ReportInput {
   /** Every span read (for the page's totals). */
   spanCount: number;
   files: string[];
+  /** Each transaction's log lines, by transaction id (`logsByTransaction`). */
+  logs?: Map<string, LogLine[]>;
 }
 
 export interface ReportDataOptions {
@@ -144,7 +162,7 @@ export function toReportData(input: ReportInput, options: ReportDataOptions = {}
   const chosen = chooseTransactions(all, opts);
   const bySpan = new Map<string, string>();
   for (const tx of all) for (const s of tx.spans) bySpan.set(s.spanId, tx.id);
-  const transactions = chosen.list.map((tx) => projectTransaction(tx, bySpan, opts.maxBodyChars));
+  const transactions = chosen.list.map((tx) => projectTransaction(tx, bySpan, opts.maxBodyChars, input.logs?.get(tx.id)));
   const durations = all.map((t) => t.durationMs).sort((a, b) => a - b);
   return {
     version: REPORT_DATA_VERSION,
@@ -261,7 +279,26 @@ function summaryOf(span: Span): string {
   return keyAttribute(span) ?? text(span.attributes['error.type']);
 }
 
-function projectTransaction(tx: Transaction, bySpan: Map<string, string>, maxBody: number): ReportTransaction {
+const MAX_LOGS_PER_TRANSACTION = 1000;
+const MAX_LOG_CHARS = 2000;
+
+function projectLogs(tx: Transaction, logs: LogLine[] | undefined): { logs: ReportLog[]; logsOmitted?: number } {
+  if (!logs || logs.length === 0) return { logs: [] };
+  const inTx = new Set(tx.spans.map((s) => s.spanId));
+  const kept = logs.slice(-MAX_LOGS_PER_TRANSACTION); // the last lines matter most (a timeout's)
+  return {
+    logs: kept.map((l) => ({
+      offset: Math.max(0, l.timeMs - tx.startMs),
+      spanId: l.spanId && inTx.has(l.spanId) ? l.spanId : null,
+      severity: l.severityText,
+      level: l.severityNumber,
+      body: l.body.length > MAX_LOG_CHARS ? `${l.body.slice(0, MAX_LOG_CHARS - 1)}…` : l.body,
+    })),
+    ...(logs.length > kept.length ? { logsOmitted: logs.length - kept.length } : {}),
+  };
+}
+
+function projectTransaction(tx: Transaction, bySpan: Map<string, string>, maxBody: number, logs?: LogLine[]): ReportTransaction {
   const spans: ReportSpan[] = [];
   const critical = new Set(tx.criticalPath.map((c) => c.spanId));
   const visit = (node: SpanNode, parentId: string | null) => {
@@ -290,6 +327,7 @@ function projectTransaction(tx: Transaction, bySpan: Map<string, string>, maxBod
     peers: [...new Set(tx.spans.filter(isCall).map(peerOf))].sort(),
     traceIds: tx.traceIds,
     spans,
+    ...projectLogs(tx, logs),
   };
 }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { readSpans } from '../model/read';
 import { computeStats } from '../model/stats';
 import { buildTransactions } from '../model/transactions';
+import { logsByTransaction, readLogsSync } from '../model/logs';
 import type { ReadOptions, StatsBy } from '../model/types';
 import { buildReportHtml } from './html';
 import { toReportData, type ReportData, type ReportDataOptions, type ReportInput } from './data';
@@ -36,7 +37,7 @@ export async function writeReport(files: string[], outPath: string, options: Wri
   const transactions = buildTransactions(spans);
   const stats = computeStats(spans, { by: options.by, keepDurations: true });
   const data = toReportData(
-    { transactions, stats, spanCount: spans.length, files: files.map((f) => path.basename(f)) },
+    { transactions, stats, spanCount: spans.length, files: files.map((f) => path.basename(f)), logs: logsByTransaction(transactions, readLogsSync(files)) },
     { title: options.title ?? `wiretap report: ${files.map((f) => path.basename(f)).join(', ')}`, ...options },
   );
   if (options.requireSpans && spans.length === 0) return { outPath, bytes: 0, data: { totals: data.totals, reduced: data.reduced } };

@@ -388,6 +388,44 @@ describe('report in chromium (file://)', function () {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('shows a transaction\'s log lines under the waterfall and in the span panel, and searches them', async () => {
+    // The scenario's first transaction, plus log lines written in its root span (as the log capture writes them).
+    const traces = path.join(dir, 'traces.jsonl');
+    const tx = report.transactions[0];
+    const root = tx.root.span;
+    const startNs = BigInt(root.startTimeUnixNano);
+    const record = (offsetMs: number, severity: [number, string], body: string) => ({
+      timeUnixNano: String(startNs + BigInt(offsetMs * 1e6)), severityNumber: severity[0], severityText: severity[1],
+      body: { stringValue: body }, attributes: [], traceId: root.traceId, spanId: root.spanId,
+    });
+    const withLogs = path.join(dir, 'traces-with-logs.jsonl');
+    fs.writeFileSync(withLogs, fs.readFileSync(traces, 'utf8') + JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'console' }, logRecords: [
+      record(0.5, [9, 'INFO'], 'checkout started for planted-log-user-99'),
+      record(1, [17, 'ERROR'], 'payment provider said no'),
+    ] }] }] }) + '\n');
+    const { logsByTransaction, readLogsSync } = await import('../../../src/views/model/logs');
+    const logs = logsByTransaction(report.transactions, readLogsSync([withLogs]));
+    expect(logs.get(tx.id)).to.have.length(2);
+    const html = buildReport({ transactions: report.transactions, stats: report.stats, spanCount: report.spanCount, files: ['traces-with-logs.jsonl'], logs }, { now: FIXED_NOW });
+    const file = path.join(dir, 'report-logs.html');
+    fs.writeFileSync(file, html);
+    const url = pathToFileURL(file).href;
+    consoleErrors.length = 0;
+    await open(`tx/${tx.id}`, url);
+    const rows = await page.$$eval('#tx-logs li', (lis) => lis.map((li) => ({ text: li.textContent, cls: li.className })));
+    expect(rows.map((r) => r.text)).to.satisfy((t: string[]) => t[0].includes('checkout started for planted-log-user-99') && t[1].includes('payment provider said no'));
+    expect(rows[1].cls).to.include('err');
+    // The root is selected first: its panel lists its lines.
+    expect(await page.$$eval('#span-logs li', (lis) => lis.length)).to.equal(2);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'logs.png'), fullPage: true });
+    // A value that only a log line holds finds its transaction.
+    await open('transactions', url);
+    await page.fill('#tx-search', 'planted-log-user-99');
+    await page.press('#tx-search', 'Enter');
+    expect(await page.$$eval('#tx-rows tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')))).to.deep.equal([tx.id]);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
   it('makes the README screenshot', async () => {
     const retried = report.transactions.find((t) => t.retries > 0 && t.hops.length > 0) ?? report.transactions[0];
     await page.setViewportSize({ width: 1280, height: 560 });

@@ -277,6 +277,7 @@
       sp.attributes.forEach(function (a) { parts.push(a[0] + '=' + a[1]); });
       sp.events.forEach(function (ev) { parts.push(ev.name); ev.attributes.forEach(function (a) { parts.push(a[1]); }); });
     });
+    (t.logs || []).forEach(function (l) { parts.push(l.body); });
     return parts.join('\n').toLowerCase();
   }
   var listState = { sort: 'start', dir: 1, shown: LIST_PAGE };
@@ -452,6 +453,8 @@
     draw(true);
     scroll.setAttribute('aria-activedescendant', 'wf-0');
     showSpan(panel, t, t.spans[0]);
+    var logs = transactionLogs(t, select);
+    if (logs) root.appendChild(logs);
   }
   function showSpan(panel, t, sp) {
     clear(panel);
@@ -482,8 +485,36 @@
         return h('li', null, '+' + ms(ev.offset) + ' ' + ev.name, ev.attributes.length ? kv(ev.attributes) : null);
       })));
     }
+    var own = (t.logs || []).filter(function (l) { return l.spanId === sp.id; });
+    if (own.length) {
+      panel.appendChild(h('h3', { text: 'Log lines (' + own.length + ')' }));
+      panel.appendChild(logList(own, 'span-logs'));
+    }
     panel.appendChild(h('h3', { text: 'Attributes' }));
     panel.appendChild(kv(sp.attributes));
+  }
+  function logList(lines, id) {
+    return h('ol', { class: 'logs', id: id }, lines.map(function (l) {
+      var cls = l.level >= 17 ? 'log err' : l.level >= 13 ? 'log warn' : 'log';
+      return h('li', { class: cls }, h('span', { class: 'mono', text: '+' + ms(l.offset) + ' ' + (l.severity || '') + ' ' }), l.body);
+    }));
+  }
+  /** Below the waterfall: every line in time order, with the call it was written in (a click selects it). */
+  function transactionLogs(t, select) {
+    if (!t.logs || !t.logs.length) return null;
+    var names = {};
+    t.spans.forEach(function (sp, i) { names[sp.id] = i; });
+    var open = t.spans.filter(function (sp) { return sp.unfinished; });
+    var last = open.length ? t.logs.filter(function (l) { return l.offset <= open[0].start + open[0].duration; }).slice(-3) : [];
+    return h('section', { class: 'tx-logs', 'aria-label': 'Log lines' },
+      h('h3', { text: 'Log lines (' + t.logs.length + (t.logsOmitted ? ', ' + t.logsOmitted + ' earlier ones left out' : '') + ')' }),
+      last.length ? h('p', { class: 'badge open', id: 'last-logs', text: 'last lines before ' + open[0].name + ' was cut off: ' + last.map(function (l) { return l.body; }).join(' · ') }) : null,
+      h('ol', { class: 'logs', id: 'tx-logs' }, t.logs.map(function (l) {
+        var cls = l.level >= 17 ? 'log err' : l.level >= 13 ? 'log warn' : 'log';
+        var at = l.spanId !== null && names[l.spanId] !== undefined ? names[l.spanId] : -1;
+        return h('li', { class: cls }, h('span', { class: 'mono', text: '+' + ms(l.offset) + ' ' + (l.severity || '') + ' ' }), l.body,
+          at >= 0 ? h('a', { href: '#', class: 'log-span', text: ' \u2190 ' + t.spans[at].name, onclick: function (e) { e.preventDefault(); select(at); } }) : null);
+      })));
   }
   function kv(pairs) {
     return h('table', null, h('tbody', null, pairs.map(function (p) { return h('tr', null, h('td', { text: p[0] }), h('td', { class: 'mono', text: p[1] })); })));
