@@ -1,6 +1,7 @@
 // `wiretap stats [files…]`: the macro view. One row per calling service × peer × operation (and table,
 // queue or route with --by): count, errors, retried calls, exact p50/p95/p99/max, total time.
 // `--baseline` prints deltas against an earlier run; `--fail-if` makes it a CI gate (exit 1).
+import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compareStats, computeStats, evaluateGate, GateSyntaxError, parseGate, type Gate, type StatsDelta } from '../views/model/stats';
 import type { StatsBy, StatsRow } from '../views/model/types';
@@ -69,12 +70,21 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
   const baselineFiles = values.baseline ? inputFiles([values.baseline], io) : undefined;
 
   const spans = await loadSpans(files, io);
-  if (spans.length === 0) {
-    io.stderr(`no spans in ${files.join(', ')}\n`);
-    return 1;
-  }
   const keep = (s: (typeof spans)[number]) => clauses.length === 0 || spanMatchesAll(s, clauses);
-  const rows = computeStats(spans.filter(keep), { by });
+  let rows: StatsRow[];
+  if (spans.length > 0) rows = computeStats(spans.filter(keep), { by });
+  else {
+    // No spans (traces sampled away, or OTEL_TRACES_EXPORTER=none on a soak): the metric histograms the
+    // same files hold count every call; their percentiles are estimates within the histogram's error.
+    const fromMetrics = statsFromMetrics(files);
+    if (fromMetrics.rows.length === 0) {
+      io.stderr(`no spans in ${files.join(', ')}\n`);
+      return 1;
+    }
+    if (clauses.length) throw new UsageError('--where filters spans; these files hold only metrics');
+    io.stderr(`no spans: rows from the metric histograms (percentiles within ±${(fromMetrics.relativeError * 100).toFixed(1)}%)\n`);
+    rows = fromMetrics.rows;
+  }
   const baseline = baselineFiles ? computeStats((await loadSpans(baselineFiles, io)).filter(keep), { by }) : undefined;
   const comparison = baseline ? compareStats(rows, baseline) : undefined;
 
@@ -96,6 +106,32 @@ export async function runStats(args: string[], io: CliIo): Promise<number> {
     }
   }
   return failed ? 1 : 0;
+}
+
+/** Rows of the client-call metrics (`wiretap.*` metrics file lines), shaped like the span-based ones. */
+function statsFromMetrics(files: string[]): { rows: StatsRow[]; relativeError: number } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readMetricRows } = require('../metrics/read') as typeof import('../metrics/read');
+  const rows: StatsRow[] = [];
+  let relativeError = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of readMetricRows(text)) {
+      if (m.metric !== 'rpc.client.call.duration' && m.metric !== 'http.client.request.duration') continue;
+      const slash = m.operation.indexOf('/');
+      const peer = slash > 0 ? m.operation.slice(0, slash) : m.peer;
+      const operation = slash > 0 ? m.operation.slice(slash + 1) : m.operation;
+      const msOf = (sec: number | undefined) => (sec === undefined ? NaN : sec * 1000);
+      relativeError = Math.max(relativeError, m.relativeError ?? 0);
+      rows.push({ service: m.service, peer, operation, resource: '', key: `${peer}.${operation}`, count: m.count, errors: m.errors, errorRate: m.count ? m.errors / m.count : 0, retried: 0, unfinished: 0, p50: msOf(m.p50), p95: msOf(m.p95), p99: msOf(m.p99), max: msOf(m.max), totalMs: NaN });
+    }
+  }
+  return { rows: rows.sort((a, b) => a.service.localeCompare(b.service) || a.peer.localeCompare(b.peer) || a.operation.localeCompare(b.operation)), relativeError };
 }
 
 function metricText(gate: Gate, value: number): string {
