@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import http = require('node:http');
 import https = require('node:https');
-import type { Config, Env } from './config/load';
+import { lambdaTraceHeader, type Config, type Env } from './config/load';
 import type { DecoderRegistry } from './decoders/registry';
 import type { Decoder } from './decoders/decoder';
 import { interceptors } from './interceptors';
@@ -19,6 +19,9 @@ import { diag, describe, setLogLevel } from './diag/log';
 import type { Exchange, RequestHead } from './exchange/types';
 import type { SpanDescription } from './spans/describe';
 import type { Recorder } from './interceptors/interceptor';
+import type { Redactor } from './redaction/redactor';
+import type { LambdaHost } from './lambda/invocation';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -29,6 +32,13 @@ export interface Agent {
   readonly tracing: Tracing;
   registerDecoder(decoder: Decoder): void;
   flush(): Promise<void>;
+  /**
+   * The end of a Lambda invocation: delivers every finished span (and, later, metrics and logs), waiting
+   * at most `waitMs`. Resolves to how many spans were not delivered in time; never rejects.
+   */
+  flushInvocation(waitMs: number): Promise<number>;
+  /** Lambda mode (config.lambda): what the invocation wrapper needs; undefined outside Lambda. */
+  readonly lambda: LambdaHost | undefined;
   stop(): Promise<void>;
 }
 
@@ -115,12 +125,22 @@ function onFirstListen(fn: () => void): () => void {
   };
 }
 
+/** The Lambda Runtime API (`AWS_LAMBDA_RUNTIME_API`, host:port): any path there is the runtime's own. */
+function runtimeApiTarget(config: Readonly<Config>): { host: string; port: number }[] {
+  const api = config.lambda?.runtimeApi;
+  if (!api) return [];
+  const colon = api.lastIndexOf(':');
+  const port = colon > 0 ? Number(api.slice(colon + 1)) : 80;
+  return Number.isFinite(port) ? [{ host: (colon > 0 ? api.slice(0, colon) : api).toLowerCase(), port }] : [];
+}
+
 export function createAgent(config: Readonly<Config>, env: Env = process.env): Agent {
   setLogLevel(config.logLevel);
   const pendingDecoders: Decoder[] = [];
   let registry: DecoderRegistry | undefined;
   let tracing: Tracing | undefined;
   let pipeline: Pipeline | undefined;
+  let redactor: Redactor | undefined;
   let contextManagerReady = false;
 
   const getRegistry = (): DecoderRegistry => {
@@ -149,8 +169,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     if (!pipeline) {
       readyContext();
       const { Pipeline } = require('./spans/pipeline') as typeof import('./spans/pipeline');
-      const { createRedactor } = require('./redaction/redact') as typeof import('./redaction/redact');
-      const redactor = createRedactor(config.redaction);
+      const redactor = getRedactor();
       let onExchange: ((x: Exchange, d: SpanDescription) => void) | undefined;
       if (config.recordDir) {
         try {
@@ -161,10 +180,56 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         }
       }
       const t = getTracing();
-      pipeline = new Pipeline({ config, registry: getRegistry(), redactor, tracer: t.tracer, onExchange, ignore: exportTargets(config, env) });
+      // In Lambda the runtime's own calls to the Runtime API (responses, streamed responses) are not the app's.
+      const ignore = [...exportTargets(config, env), ...runtimeApiTarget(config)];
+      pipeline = new Pipeline({ config, registry: getRegistry(), redactor, tracer: t.tracer, onExchange, ignore });
     }
     return pipeline;
   };
+  const getRedactor = (): Redactor => {
+    if (!redactor) {
+      const { createRedactor } = require('./redaction/redact') as typeof import('./redaction/redact');
+      redactor = createRedactor(config.redaction);
+    }
+    return redactor;
+  };
+  const flushInvocation = async (waitMs: number): Promise<number> => {
+    if (!tracing) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    const flushed = tracing.forceFlush().then(
+      () => true,
+      () => true,
+    );
+    // Not unref'd: the runtime waits for this promise; cleared right after, so no timer survives into the freeze.
+    const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    const ok = await Promise.race([flushed, waited]);
+    clearTimeout(timer);
+    return ok ? 0 : Math.max(1, tracing.pending);
+  };
+  const lambdaHost: LambdaHost | undefined = config.lambda
+    ? {
+        config,
+        tracer: () => {
+          readyContext();
+          return getTracing().tracer();
+        },
+        redactor: getRedactor,
+        flushInvocation,
+        flushSync: () => tracing?.flushSync(),
+        reportTimeout: (partials: ReadableSpan[]) => {
+          let n = 0;
+          if (pipeline) {
+            const { ATTR_WIRETAP_INCOMPLETE_REASON } = require('./semconv') as typeof import('./semconv');
+            for (const r of pipeline.inflight) r.span.setAttribute(ATTR_WIRETAP_INCOMPLETE_REASON, 'timeout');
+            n = pipeline.reportInflight('timeout');
+          }
+          getTracing().exportPartial(partials);
+          getTracing().flushSync();
+          return n;
+        },
+        traceHeader: () => lambdaTraceHeader(env),
+      }
+    : undefined;
   const start = (head: RequestHead): Recorder | undefined => getPipeline().start(head);
   const undo: (() => void)[] = [];
 
@@ -184,6 +249,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       else pendingDecoders.push(d);
     },
     flush: () => (tracing ? tracing.forceFlush() : Promise.resolve()),
+    flushInvocation,
+    lambda: lambdaHost,
     async stop() {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -212,6 +279,15 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       undo.push(interceptor.install(start));
     } catch (err) {
       diag.warn(`interceptor ${interceptor.name} not installed: ${describe(err)}`);
+    }
+  }
+  if (config.lambda && lambdaHost) {
+    try {
+      const { installHandlerHooks } = require('./lambda/hooks') as typeof import('./lambda/hooks');
+      const { wrapLambdaHandler } = require('./lambda/wrap') as typeof import('./lambda/wrap');
+      undo.push(installHandlerHooks(config.lambda, (fn) => wrapLambdaHandler(fn, () => lambdaHost)));
+    } catch (err) {
+      diag.warn(`Lambda handler not wrapped: ${describe(err)}`);
     }
   }
   undo.push(
