@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { REPO } from '../run-app';
+import { flattenRequest, type FlatSpan } from '../otlp';
 
 export const RIC_DIR = path.join(REPO, 'test', 'helpers', 'lambda', 'ric', 'node_modules');
 export type RicMajor = 3 | 4;
@@ -64,6 +65,8 @@ export class FakeRuntimeApi {
   child: ChildProcess | undefined;
   readonly freezes: FreezeRecord[] = [];
   readonly initErrors: string[] = [];
+  /** Called just before the process is frozen (to snapshot what a receiver had by then). */
+  onFreeze: (() => void) | undefined;
   private queue: Pending[] = [];
   private waitingNext: http.ServerResponse | undefined;
   private current = new Map<string, Pending>();
@@ -123,6 +126,7 @@ export class FakeRuntimeApi {
     if (!p) {
       if (!this.frozen && this.child?.pid && this.child.exitCode === null) {
         this.frozen = true;
+        this.onFreeze?.();
         this.freezes.push({ at: Date.now() });
         process.kill(this.child.pid, 'SIGSTOP');
       }
@@ -162,6 +166,15 @@ export class FakeRuntimeApi {
       this.queue.push({ id, event, options, deadline: Date.now() + (options.timeoutMs ?? 10_000), resolve });
       this.dispatch();
     });
+  }
+
+  /** Resolves once the process has been frozen `count` times in all. */
+  async frozenTimes(count: number, timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.freezes.length < count) {
+      if (Date.now() > until) throw new Error(`the runtime did not ask for a next event ${count} times (stdout/stderr of the function tell why)`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async close(): Promise<void> {
@@ -250,4 +263,19 @@ export async function startFunction(options: FunctionOptions): Promise<RunningFu
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   return { api, child, stdout: () => out, stderr: () => err, spawnedAt: Date.now() };
+}
+
+/** Spans in OTLP-JSON lines as they land in CloudWatch: any prefix before the first `{`, other lines skipped. */
+export function spansFromLines(text: string): FlatSpan[] {
+  const out: FlatSpan[] = [];
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('{"resourceSpans"');
+    if (at < 0) continue;
+    try {
+      out.push(...flattenRequest(JSON.parse(line.slice(at))));
+    } catch {
+      /* not a whole JSON line */
+    }
+  }
+  return out;
 }
