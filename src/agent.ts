@@ -206,6 +206,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     clearTimeout(timer);
     return ok ? 0 : Math.max(1, tracing.pending);
   };
+  let coldstart = true;
   const lambdaHost: LambdaHost | undefined = config.lambda
     ? {
         config,
@@ -228,6 +229,11 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
           return n;
         },
         traceHeader: () => lambdaTraceHeader(env),
+        takeColdstart: () => {
+          const first = coldstart;
+          coldstart = false;
+          return first;
+        },
       }
     : undefined;
   const start = (head: RequestHead): Recorder | undefined => getPipeline().start(head);

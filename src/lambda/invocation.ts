@@ -26,6 +26,8 @@ export interface LambdaHost {
   reportTimeout(partials: ReadableSpan[]): number;
   /** The current invocation's X-Ray header from the environment (nodejs22.x sets it per invocation). */
   traceHeader(): string | undefined;
+  /** True for the first invocation of this environment (process), false after. */
+  takeColdstart(): boolean;
 }
 
 /** The parts of the Lambda context object wiretap reads. */
@@ -36,7 +38,6 @@ interface LambdaContext {
   getRemainingTimeInMillis?: () => number;
 }
 
-let coldstart = true;
 /** Spans the previous invocations' flushes could not deliver in their wait (they stay queued and go with the next flush). */
 let unsentTotal = 0;
 
@@ -135,10 +136,9 @@ export class Invocation {
     const { parent, links } = parentOf(this.trigger, xray);
     const attributes: Record<string, string | number | boolean | string[]> = {
       [A.ATTR_FAAS_TRIGGER]: this.trigger.trigger,
-      [A.ATTR_FAAS_COLDSTART]: coldstart,
+      [A.ATTR_FAAS_COLDSTART]: host.takeColdstart(),
       ...this.trigger.attributes,
     };
-    coldstart = false;
     if (lambdaContext.awsRequestId) attributes[A.ATTR_FAAS_INVOCATION_ID] = lambdaContext.awsRequestId;
     const arn = lambdaContext.invokedFunctionArn;
     if (arn) {
