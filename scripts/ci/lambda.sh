@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI setup for the Lambda suite: the real AWS Lambda runtime interface client (aws-lambda-ric 3.x, as
+# CI setup for the Lambda suite: zip/unzip for the layer test, and the real AWS Lambda runtime interface client (aws-lambda-ric 3.x, as
 # in nodejs22.x, and 4.x, as in nodejs24.x) with its native client, built from the sources the npm
 # package ships. Installed in its own folder (test/helpers/lambda/ric) so that it is neither in the
 # agent's runtime tree nor in the project's `npm ci`. Idempotent: skips what is present.
@@ -7,14 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 need=()
-for tool in cmake make g++ autoreconf libtoolize automake; do
+for tool in cmake make g++ autoreconf libtoolize automake zip unzip; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "lambda.sh: installing build tools for the ric's native client (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq cmake make g++ autoconf automake libtool >/dev/null
+  apt-get install -y -qq cmake make g++ autoconf automake libtool zip unzip >/dev/null
 fi
 
 dir=test/helpers/lambda/ric
