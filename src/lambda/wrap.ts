@@ -2,7 +2,12 @@
 // wiretap, and its result or error goes back unchanged — only later by the flush. The wrapper keeps the
 // handler's `length` (nodejs24.x rejects callback-style handlers by it) and its streaming marks.
 import { diag, describe } from '../diag/log';
-import { Invocation, type LambdaHost } from './invocation';
+import type { Invocation, LambdaHost } from './invocation';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The invocation code (and the OpenTelemetry API under it) loads on the first invocation, not in init.
+let InvocationClass: typeof Invocation | undefined;
+const loadInvocation = (): typeof Invocation => (InvocationClass ??= (require('./invocation') as typeof import('./invocation')).Invocation);
 
 const WRAPPED = Symbol.for('wiretap.lambda.wrapped');
 /** Set by `awslambda.streamifyResponse` on the handler (both runtime majors). */
@@ -20,7 +25,7 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
   const lambdaContext = (streaming ? args[2] : args[1]) ?? {};
   let inv: Invocation;
   try {
-    inv = new Invocation(host, args[0], lambdaContext as never);
+    inv = new (loadInvocation())(host, args[0], lambdaContext as never);
   } catch (err) {
     diag.once('error', 'lambda.start', `invocation span not started: ${describe(err)}`);
     return handler.apply(self, args);

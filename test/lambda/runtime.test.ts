@@ -208,16 +208,18 @@ for (const { ric, node } of RUNTIMES) {
     });
 
     it('a handler that finishes after the watchdog: the real end is exported too, and tells itself apart', async () => {
-      fn = await start('cjs', 'index.slow', { ...otlp(), WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS: '1500' });
-      const out = await fn.api.invoke({ sleepMs: 700 }, { timeoutMs: 2000 });
+      // The watchdog fires at most 1 s into the invocation (4 s left, 3 s buffer), the handler ends after 1.5 s:
+      // the order is fixed by the two timers in the function, whatever the machine's load.
+      fn = await start('cjs', 'index.slow', { WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS: '3000' });
+      const out = await fn.api.invoke({ sleepMs: 1500 }, { timeoutMs: 4000 });
       expect(out.kind, fn.stderr()).to.equal('response');
-      const records = invocationSpans(receiver.jsonSpans());
+      const records = invocationSpans(spansFromLines(fn.stdout()));
       expect(records).to.have.length(2);
       expect(records[0]!.spanId).to.equal(records[1]!.spanId);
       const partial = records.find((r) => r.attributes['wiretap.incomplete'] === true);
       const final = records.find((r) => r.attributes['wiretap.incomplete'] === undefined);
       expect(partial?.attributes['wiretap.incomplete.reason']).to.equal('timeout');
-      expect(String(final?.attributes['http.response.body.content'])).to.equal('{"slept":700}');
+      expect(String(final?.attributes['http.response.body.content'])).to.equal('{"slept":1500}');
     });
 
     it('HTTP API event: SERVER span continuing the caller traceparent, route, status from the result, Authorization and Cookie masked', async () => {

@@ -65,6 +65,8 @@ export class FakeRuntimeApi {
   child: ChildProcess | undefined;
   readonly freezes: FreezeRecord[] = [];
   readonly initErrors: string[] = [];
+  /** Date.now() when the runtime first asked for an event: the end of its init phase. */
+  firstNextAt: number | undefined;
   /** Called just before the process is frozen (to snapshot what a receiver had by then). */
   onFreeze: (() => void) | undefined;
   private queue: Pending[] = [];
@@ -85,6 +87,7 @@ export class FakeRuntimeApi {
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+      this.firstNextAt ??= Date.now();
       this.waitingNext = res;
       this.dispatch();
       return;
