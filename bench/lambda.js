@@ -20,6 +20,8 @@ if (!fs.existsSync(harness)) {
 const { startFunction, nodeBinary, ricMissing } = require(harness);
 const { startOtlpReceiver } = require(path.join(ROOT, 'build', 'test', 'helpers', 'otlp-receiver.js'));
 
+// index.handler: one HTTP call, nothing imported; producer.handler: imports @aws-sdk/client-sqs (a typical init).
+const HANDLER = process.env.BENCH_LAMBDA_HANDLER || 'index.handler';
 const RUNS = Number(process.env.BENCH_LAMBDA_RUNS || 7);
 const WARM = Number(process.env.BENCH_LAMBDA_WARM || 30);
 // CPU time of the function's process (user + system, /proc/<pid>/stat, 10 ms ticks): robust against
@@ -45,8 +47,10 @@ async function waitFor(cond) {
 
 async function once(runtime, config, downstream, receiver) {
   const env = { DOWNSTREAM: downstream };
+  if (config === 'preload-no-lambda-mode') env.WIRETAP_LAMBDA = 'false';
+  if (config === 'wiretap-stdout-lazy') env.WIRETAP_LAMBDA_EAGER = 'false';
   if (config === 'wiretap-otlp') Object.assign(env, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
-  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler: 'index.handler', preload: config !== 'none', env });
+  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler: HANDLER, preload: config !== 'none', env });
   try {
     const t0 = fn.spawnedAt;
     const pid = fn.child.pid;
@@ -84,7 +88,7 @@ async function once(runtime, config, downstream, receiver) {
     { name: 'nodejs22.x (ric 3.3.0, Node 22)', ric: 3, bin: nodeBinary(22) },
     { name: 'nodejs24.x (ric 4.0.2, Node 24)', ric: 4, bin: nodeBinary(24) },
   ].filter((r) => r.bin && !ricMissing(r.ric));
-  const configs = ['none', 'wiretap-stdout', 'wiretap-otlp'];
+  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout,wiretap-otlp').split(',');
   const lines = [
     '# Lambda mode: cost on the real runtime interface client',
     '',

@@ -291,7 +291,29 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     try {
       const { installHandlerHooks } = require('./lambda/hooks') as typeof import('./lambda/hooks');
       const { wrapLambdaHandler } = require('./lambda/wrap') as typeof import('./lambda/wrap');
-      undo.push(installHandlerHooks(config.lambda, (fn) => wrapLambdaHandler(fn, () => lambdaHost)));
+      // Load what the first call would load (SDK, exporters, decoders, redactor) while the runtime loads
+      // the handler, in init, rather than in the first invocation (WIRETAP_LAMBDA_EAGER=false: lazily).
+      // Synchronously there: ric 4.x blocks the event loop in its native wait for the first event.
+      let warmed = !config.lambda.eager;
+      const warmUp = () => {
+        if (warmed) return;
+        warmed = true;
+        try {
+          getPipeline();
+          getTracing().tracer();
+          require('./lambda/invocation');
+          require('@opentelemetry/otlp-transformer');
+        } catch (err) {
+          diag.debug(`Lambda warm-up: ${describe(err)}`);
+        }
+      };
+      undo.push(
+        installHandlerHooks(config.lambda, (fn) => {
+          const wrapped = wrapLambdaHandler(fn, () => lambdaHost);
+          warmUp();
+          return wrapped;
+        }),
+      );
     } catch (err) {
       diag.warn(`Lambda handler not wrapped: ${describe(err)}`);
     }

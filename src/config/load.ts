@@ -62,6 +62,8 @@ export interface LambdaConfig {
   flushTimeoutMs?: number;
   /** The timeout watchdog fires this long before the deadline. */
   timeoutBufferMs: number;
+  /** Load the SDK, exporters and decoders during init instead of in the first invocation. */
+  eager: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -146,6 +148,7 @@ function lambdaConfig(env: Env): LambdaConfig | undefined {
     runtimeApi: env[ENV.AWS_LAMBDA_RUNTIME_API] || undefined,
     flushTimeoutMs: flush ? positiveInt(env, ENV.WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS, 0) : undefined,
     timeoutBufferMs: positiveInt(env, ENV.WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS, 500),
+    eager: bool(env, ENV.WIRETAP_LAMBDA_EAGER, true),
   };
 }
 
