@@ -282,6 +282,16 @@ for (const { ric, node } of RUNTIMES) {
       expect(invocationSpans(receiver.jsonSpans())).to.have.length(1);
     });
 
+    it('wrapHandler() without the preload (bundled functions): the same invocation span and children', async () => {
+      fn = await start('cjs', 'bundled.handler', otlp(), { preload: false });
+      const out = await fn.api.invoke({});
+      const at = receiver.jsonSpans();
+      expect(JSON.parse(out.body), fn.stderr()).to.deep.equal({ wrapped: true, downstream: 200 });
+      const [inv] = invocationSpans(at);
+      expect(inv!.attributes['faas.coldstart']).to.equal(true);
+      expect(childrenOf(at, inv!)).to.have.length(1);
+    });
+
     it('a collector that does not answer: the result still goes back, after at most the flush wait', async () => {
       const silent = http.createServer(() => undefined); // accepts, never answers
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
