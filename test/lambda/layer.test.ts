@@ -78,11 +78,12 @@ describe('Lambda layer: npm run build:layer, switched on by the exec wrapper', f
           OTEL_TRACES_EXPORTER: 'otlp',
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
           OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', ''),
+          WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '20000', // order, not speed: a loaded machine must not drop the span
         },
       });
       fns.push(fn);
       const before = receiver.jsonSpans().length;
-      const out = await fn.api.invoke({ n: 1 });
+      const out = await fn.api.invoke({ n: 1 }, { timeoutMs: 60000 });
       expect(out.kind, fn.stderr()).to.equal('response');
       const spans = receiver.jsonSpans().slice(before);
       const inv = spans.find((s) => s.attributes['faas.invocation_id'] !== undefined);

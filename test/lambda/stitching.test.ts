@@ -65,7 +65,7 @@ for (const { ric, node } of [{ ric: 3 as const, node: 22 as const }, { ric: 4 as
     });
 
     it("the consumer's invocation continues the producer invocation's trace; both record the same message id", async () => {
-      const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', ''), FAUXQS_URL: url };
+      const env = { WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '20000', OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', ''), FAUXQS_URL: url };
       const sqs = new SQSClient({ region: 'us-east-1', endpoint: url, credentials });
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `stitch-${ric}` }));
       const queueUrl = url + QueueUrl!.replace(/^https?:\/\/[^/]+/, '');
@@ -88,7 +88,7 @@ for (const { ric, node } of [{ ric: 3 as const, node: 22 as const }, { ric: 4 as
       const producer = await startFunction({ ric, node: bin!, taskRoot: FUNCTIONS, handler: 'producer.handler', preload: true, env: { ...env, FAUXQS_URL: proxyUrl } });
       fns.push(producer);
       const xray = 'Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=0';
-      const sent = await producer.api.invoke({ queueUrl: proxyUrl + new URL(queueUrl).pathname, order: 42 }, { traceId: xray });
+      const sent = await producer.api.invoke({ queueUrl: proxyUrl + new URL(queueUrl).pathname, order: 42 }, { traceId: xray, timeoutMs: 60000 });
       expect(sent.kind, producer.stderr()).to.equal('response');
       const messageId = JSON.parse(sent.body).messageId as string;
 
@@ -116,7 +116,7 @@ for (const { ric, node } of [{ ric: 3 as const, node: 22 as const }, { ric: 4 as
       };
       const consumer = await startFunction({ ric, node: bin!, taskRoot: FUNCTIONS, handler: 'index.handler', preload: true, env: { ...env, DOWNSTREAM: url } });
       fns.push(consumer);
-      const done = await consumer.api.invoke(event, { traceId: 'Root=1-6789abcd-000000000000000000000001;Parent=1111111111111111;Sampled=0' });
+      const done = await consumer.api.invoke(event, { traceId: 'Root=1-6789abcd-000000000000000000000001;Parent=1111111111111111;Sampled=0', timeoutMs: 60000 });
       expect(done.kind, consumer.stderr()).to.equal('response');
 
       const spans = receiver.jsonSpans();

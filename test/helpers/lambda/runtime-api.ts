@@ -29,7 +29,8 @@ export function ricMissing(major: RicMajor): string | undefined {
 }
 
 export interface Outcome {
-  kind: 'response' | 'error' | 'killed';
+  /** `exited`: the runtime died before answering (an init failure, a crash): see its stderr. */
+  kind: 'response' | 'error' | 'killed' | 'exited';
   body: string;
   /** The response was streamed (Lambda-Runtime-Function-Response-Mode: streaming). */
   streamed: boolean;
@@ -162,11 +163,21 @@ export class FakeRuntimeApi {
     }, Math.max(0, p.deadline - Date.now()));
   }
 
+  /** The runtime process ended: every invocation still waiting gets `exited`. */
+  childExited(): void {
+    for (const p of [...this.queue, ...this.current.values()]) {
+      clearTimeout(p.killTimer);
+      p.resolve({ kind: 'exited', body: '', streamed: false, headers: {}, at: Date.now() });
+    }
+    this.queue = [];
+    this.current.clear();
+  }
+
   /** Queues one invocation; resolves with its response, error, or the kill at the deadline. */
   invoke(event: unknown, options: InvokeOptions = {}): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       const id = options.requestId ?? randomUUID();
-      this.queue.push({ id, event, options, deadline: Date.now() + (options.timeoutMs ?? 10_000), resolve });
+      this.queue.push({ id, event, options, deadline: Date.now() + (options.timeoutMs ?? 60_000), resolve });
       this.dispatch();
     });
   }
@@ -213,6 +224,8 @@ export interface RunningFunction {
   stderr(): string;
   /** Date.now() when the child was spawned. */
   spawnedAt: number;
+  /** Everything the process wrote to stdout, once it has exited (what it wrote before a kill). */
+  stdoutAfterExit(): Promise<string>;
 }
 
 /** The entry the managed runtime runs (`/var/runtime/index.mjs`), for one ric major. */
@@ -265,7 +278,9 @@ export async function startFunction(options: FunctionOptions): Promise<RunningFu
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  return { api, child, stdout: () => out, stderr: () => err, spawnedAt: Date.now() };
+  const stdoutClosed = new Promise<void>((resolve) => child.stdout!.once('close', () => resolve()));
+  child.once('exit', () => api.childExited());
+  return { api, child, stdout: () => out, stderr: () => err, spawnedAt: Date.now(), stdoutAfterExit: async () => (await stdoutClosed, out) };
 }
 
 /** Spans in OTLP-JSON lines as they land in CloudWatch: any prefix before the first `{`, other lines skipped. */
