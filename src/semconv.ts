@@ -231,3 +231,5 @@ export const ATTR_WIRETAP_AWS_S3_KEYS = 'wiretap.aws.s3.keys';
 export const ATTR_WIRETAP_INCOMPLETE_REASON = 'wiretap.incomplete.reason';
 /** The X-Ray trace header the invocation received (`_X_AMZN_TRACE_ID` or the event's AWSTraceHeader). */
 export const ATTR_WIRETAP_AWS_XRAY_TRACE_HEADER = 'wiretap.aws.xray.trace_header';
+/** Spans that earlier invocations' flushes could not deliver within their wait, so far (they stay queued). */
+export const ATTR_WIRETAP_LAMBDA_UNSENT_SPANS = 'wiretap.lambda.unsent_spans';

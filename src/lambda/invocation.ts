@@ -147,9 +147,7 @@ export class Invocation {
       if (account) attributes[A.ATTR_CLOUD_ACCOUNT_ID] = account;
     }
     if (xray) attributes[A.ATTR_WIRETAP_AWS_XRAY_TRACE_HEADER] = xray;
-    if (unsentTotal > 0) {
-      diag.debug(`${unsentTotal} spans of earlier invocations were not delivered in their flush wait; they go with this one`);
-    }
+    if (unsentTotal > 0) attributes[A.ATTR_WIRETAP_LAMBDA_UNSENT_SPANS] = unsentTotal;
     this.parent = parent;
     this.span = host.tracer().startSpan(
       this.trigger.name ?? lambda?.functionName ?? 'lambda invocation',

@@ -10,7 +10,7 @@ import type { LambdaHost } from '../../../src/lambda/invocation';
 
 const ENV = { AWS_LAMBDA_FUNCTION_NAME: 'unit-fn', _HANDLER: 'index.handler', LAMBDA_TASK_ROOT: '/var/task', WIRETAP_LOG_LEVEL: 'none' };
 
-function host(env: Record<string, string> = {}): { host: LambdaHost; spans: () => ReadableSpan[]; flushes: number[] } {
+function host(env: Record<string, string> = {}, unsent = 0): { host: LambdaHost; spans: () => ReadableSpan[]; flushes: number[] } {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const config = loadConfig({ ...ENV, ...env });
@@ -26,7 +26,7 @@ function host(env: Record<string, string> = {}): { host: LambdaHost; spans: () =
       redactor: () => redactor,
       flushInvocation: async (waitMs) => {
         flushes.push(waitMs);
-        return 0;
+        return unsent;
       },
       flushSync: () => flushes.push(-1),
       reportTimeout: () => 0,
@@ -104,6 +104,16 @@ describe('lambda/wrap: the handler wrapper', () => {
     expect(response).to.not.include('fake-session');
     expect(span!.attributes['wiretap.response.body.truncated']).to.equal(true);
     expect(span!.attributes['http.response.status_code']).to.equal(200);
+  });
+
+  it('spans a flush could not deliver in its wait are counted on the next invocation span', async () => {
+    const h = host({}, 2);
+    const wrapped = wrapLambdaHandler(async () => 'r', () => h.host) as (...a: unknown[]) => Promise<unknown>;
+    await wrapped({}, lambdaContext('a'));
+    await wrapped({}, lambdaContext('b'));
+    const [first, second] = h.spans();
+    expect(first!.attributes['wiretap.lambda.unsent_spans']).to.equal(undefined);
+    expect(second!.attributes['wiretap.lambda.unsent_spans']).to.be.at.least(2);
   });
 
   it('WIRETAP_CAPTURE_BODIES=off: no event, no result', async () => {
