@@ -64,6 +64,8 @@ export class FakeRuntimeApi {
   private server!: http.Server;
   port = 0;
   child: ChildProcess | undefined;
+  /** Removed on close (the runtime's entry file). */
+  tempDir: string | undefined;
   readonly freezes: FreezeRecord[] = [];
   readonly initErrors: string[] = [];
   /** Date.now() when the runtime first asked for an event: the end of its init phase. */
@@ -200,7 +202,9 @@ export class FakeRuntimeApi {
     }
     for (const p of this.current.values()) clearTimeout(p.killTimer);
     this.waitingNext?.destroy();
+    this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 }
 
@@ -269,7 +273,9 @@ export async function startFunction(options: FunctionOptions): Promise<RunningFu
   };
   if (options.preload) env.NODE_OPTIONS = `--require ${path.join(REPO, 'dist', 'register.js')}`;
   if (options.execWrapper) env.AWS_LAMBDA_EXEC_WRAPPER = options.execWrapper;
-  const nodeArgs = ['--expose-gc', '--max-http-header-size', '81920', entryFile(options.ric)];
+  const entry = entryFile(options.ric);
+  api.tempDir = path.dirname(entry);
+  const nodeArgs = ['--expose-gc', '--max-http-header-size', '81920', entry];
   // The managed bootstrap: `exec $AWS_LAMBDA_EXEC_WRAPPER node <args> index.mjs` when a wrapper is set.
   const [cmd, args] = options.execWrapper ? [options.execWrapper, [options.node, ...nodeArgs]] : [options.node, nodeArgs];
   const child = spawn(cmd, args, { cwd: options.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
