@@ -298,6 +298,7 @@ for (const { ric, node } of RUNTIMES) {
     it('a collector that does not answer: the result still goes back, after at most the flush wait', async () => {
       const silent = http.createServer(() => undefined); // accepts, never answers
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      silent.unref(); // a test that times out must not keep mocha alive
       try {
         const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
         fn = await start('cjs', 'index.handler', { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: url, WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '100' });
