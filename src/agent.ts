@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import http = require('node:http');
 import https = require('node:https');
-import type { Config, Env } from './config/load';
+import { lambdaTraceHeader, type Config, type Env } from './config/load';
 import type { DecoderRegistry } from './decoders/registry';
 import type { Decoder } from './decoders/decoder';
 import { interceptors } from './interceptors';
@@ -22,6 +22,8 @@ import type { Recorder } from './interceptors/interceptor';
 import type { Redactor } from './redaction/redactor';
 import type { Logs, ActiveIds } from './logs';
 import type { Metrics } from './metrics';
+import type { LambdaHost } from './lambda/invocation';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -34,6 +36,13 @@ export interface Agent {
   readonly metrics: Metrics | undefined;
   registerDecoder(decoder: Decoder): void;
   flush(): Promise<void>;
+  /**
+   * The end of a Lambda invocation: delivers every finished span (and, later, metrics and logs), waiting
+   * at most `waitMs`. Resolves to how many spans were not delivered in time; never rejects.
+   */
+  flushInvocation(waitMs: number): Promise<number>;
+  /** Lambda mode (config.lambda): what the invocation wrapper needs; undefined outside Lambda. */
+  readonly lambda: LambdaHost | undefined;
   stop(): Promise<void>;
 }
 
@@ -120,6 +129,15 @@ function onFirstListen(fn: () => void): () => void {
   };
 }
 
+/** The Lambda Runtime API (`AWS_LAMBDA_RUNTIME_API`, host:port): any path there is the runtime's own. */
+function runtimeApiTarget(config: Readonly<Config>): { host: string; port: number }[] {
+  const api = config.lambda?.runtimeApi;
+  if (!api) return [];
+  const colon = api.lastIndexOf(':');
+  const port = colon > 0 ? Number(api.slice(colon + 1)) : 80;
+  return Number.isFinite(port) ? [{ host: (colon > 0 ? api.slice(0, colon) : api).toLowerCase(), port }] : [];
+}
+
 export function createAgent(config: Readonly<Config>, env: Env = process.env): Agent {
   setLogLevel(config.logLevel);
   const pendingDecoders: Decoder[] = [];
@@ -176,13 +194,14 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         }
       }
       const t = getTracing();
-      let ignore = exportTargets(config, env);
+      // In Lambda the runtime's own calls to the Runtime API (responses, streamed responses) are not the app's.
+      let ignore = [...exportTargets(config, env), ...runtimeApiTarget(config)];
       if (!config.metrics.disabled) {
         try {
           const m = require('./metrics') as typeof import('./metrics');
           const { buildResource } = require('./spans/tracing') as typeof import('./spans/tracing');
           let resource: ReturnType<typeof buildResource> | undefined;
-          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= buildResource(env)));
+          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= buildResource(env, config.lambda)));
           ignore = ignore.concat(m.metricsExportTargets(config.metrics, env));
         } catch (err) {
           diag.warn(`metrics unavailable: ${describe(err)}`);
@@ -192,6 +211,57 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     }
     return pipeline;
   };
+  const flushInvocation = async (waitMs: number): Promise<number> => {
+    if (!tracing && !metrics && !logs?.pending) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    // Spans, the invocation's metrics (delta) and its log lines, all before the result goes back.
+    const flushed = Promise.all([tracing?.forceFlush(), metrics?.collectAndExport(), logs?.flush()]).then(
+      () => true,
+      () => true,
+    );
+    // Not unref'd: the runtime waits for this promise; cleared right after, so no timer survives into the freeze.
+    const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    const ok = await Promise.race([flushed, waited]);
+    clearTimeout(timer);
+    return ok ? 0 : Math.max(1, tracing?.pending ?? 0);
+  };
+  let coldstart = true;
+  const lambdaHost: LambdaHost | undefined = config.lambda
+    ? {
+        config,
+        tracer: () => {
+          readyContext();
+          return getTracing().tracer();
+        },
+        redactor: getRedactor,
+        flushInvocation,
+        flushSync: () => {
+          tracing?.flushSync();
+          metrics?.flushSync();
+          logs?.flushSync();
+        },
+        reportTimeout: (partials: ReadableSpan[]) => {
+          let n = 0;
+          if (pipeline) {
+            const { ATTR_WIRETAP_INCOMPLETE_REASON } = require('./semconv') as typeof import('./semconv');
+            for (const r of pipeline.inflight) r.span.setAttribute(ATTR_WIRETAP_INCOMPLETE_REASON, 'timeout');
+            n = pipeline.reportInflight('timeout');
+          }
+          getTracing().exportPartial(partials);
+          getTracing().flushSync();
+          // What the function measured and logged up to the timeout goes out with its partial trace.
+          metrics?.flushSync();
+          logs?.flushSync();
+          return n;
+        },
+        traceHeader: () => lambdaTraceHeader(env),
+        takeColdstart: () => {
+          const first = coldstart;
+          coldstart = false;
+          return first;
+        },
+      }
+    : undefined;
   const start = (head: RequestHead): Recorder | undefined => getPipeline().start(head);
 
   // The span active now, for log lines. Nothing is loaded for it: until wiretap or the app has loaded the
@@ -229,6 +299,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       await metrics?.collectAndExport();
       await Promise.all([tracing?.forceFlush(), logs?.flush()]);
     },
+    flushInvocation,
+    lambda: lambdaHost,
     async stop() {
       for (const u of undo.splice(0).reverse()) {
         try {
@@ -258,7 +330,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   try {
     const { startLogs } = require('./logs') as typeof import('./logs');
     // The resource (and with it the OpenTelemetry API) loads on the first export, not at preload.
-    const resource = () => (require('./spans/tracing') as typeof import('./spans/tracing')).buildResource(env);
+    const resource = () => (require('./spans/tracing') as typeof import('./spans/tracing')).buildResource(env, config.lambda);
     logs = startLogs(config, env, { activeIds, resource, redactor: getRedactor });
   } catch (err) {
     diag.warn(`log correlation unavailable: ${describe(err)}`);
@@ -268,6 +340,37 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       undo.push(interceptor.install(start));
     } catch (err) {
       diag.warn(`interceptor ${interceptor.name} not installed: ${describe(err)}`);
+    }
+  }
+  if (config.lambda && lambdaHost) {
+    try {
+      const { installHandlerHooks } = require('./lambda/hooks') as typeof import('./lambda/hooks');
+      const { wrapLambdaHandler } = require('./lambda/wrap') as typeof import('./lambda/wrap');
+      // Load what the first call would load (SDK, exporters, decoders, redactor) while the runtime loads
+      // the handler, in init, rather than in the first invocation (WIRETAP_LAMBDA_EAGER=false: lazily).
+      // Synchronously there: ric 4.x blocks the event loop in its native wait for the first event.
+      let warmed = !config.lambda.eager;
+      const warmUp = () => {
+        if (warmed) return;
+        warmed = true;
+        try {
+          getPipeline();
+          getTracing().tracer();
+          require('./lambda/invocation');
+          require('@opentelemetry/otlp-transformer');
+        } catch (err) {
+          diag.debug(`Lambda warm-up: ${describe(err)}`);
+        }
+      };
+      undo.push(
+        installHandlerHooks(config.lambda, (fn) => {
+          const wrapped = wrapLambdaHandler(fn, () => lambdaHost);
+          warmUp();
+          return wrapped;
+        }),
+      );
+    } catch (err) {
+      diag.warn(`Lambda handler not wrapped: ${describe(err)}`);
     }
   }
   undo.push(

@@ -26,3 +26,29 @@ export async function flush(): Promise<void> {
 export function isActive(): boolean {
   return slot().agent !== undefined;
 }
+
+/**
+ * Wraps a Lambda handler: one invocation span per invocation, flushed before the result goes back to the
+ * runtime. For bundled functions or without the preload; under the preload the handler is wrapped already
+ * (wrapping twice is harmless). Outside Lambda (no `AWS_LAMBDA_FUNCTION_NAME`) the handler is returned as is.
+ */
+export function wrapHandler<T>(handler: T): T {
+  try {
+    const s = slot();
+    if (!s.agent) {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { loadConfig: load } = require('./config/load') as typeof import('./config/load');
+      const config = load(process.env);
+      if (!config.enabled || !config.lambda) return handler;
+      const { createAgent } = require('./agent') as typeof import('./agent');
+      s.agent = createAgent(config, process.env);
+      for (const d of s.pending.splice(0)) s.agent.registerDecoder(d);
+    }
+    if (!s.agent.lambda) return handler;
+    const { wrapLambdaHandler } = require('./lambda/wrap') as typeof import('./lambda/wrap');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return wrapLambdaHandler(handler, () => slot().agent?.lambda);
+  } catch {
+    return handler;
+  }
+}

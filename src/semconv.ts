@@ -207,3 +207,29 @@ export const ATTR_ALGOLIA_REQUEST_ID = 'algolia.request_id';
 /** On a resend: the host and status of the attempt before it. */
 export const ATTR_ALGOLIA_RETRY_PREVIOUS_HOST = 'algolia.retry.previous_host';
 export const ATTR_ALGOLIA_RETRY_PREVIOUS_STATUS = 'algolia.retry.previous_status';
+
+// --- Lambda mode: the invocation span (FaaS server side) and its resource ---
+/** http, pubsub, datasource, timer, other. */
+export const ATTR_FAAS_TRIGGER = 'faas.trigger';
+export const ATTR_FAAS_INVOCATION_ID = 'faas.invocation_id';
+export const ATTR_FAAS_COLDSTART = 'faas.coldstart';
+export const ATTR_FAAS_NAME = 'faas.name';
+export const ATTR_FAAS_VERSION = 'faas.version';
+export const ATTR_FAAS_INSTANCE = 'faas.instance';
+export const ATTR_FAAS_MAX_MEMORY = 'faas.max_memory';
+export const ATTR_CLOUD_PROVIDER = 'cloud.provider';
+export const ATTR_CLOUD_PLATFORM = 'cloud.platform';
+export const ATTR_CLOUD_RESOURCE_ID = 'cloud.resource_id';
+export const ATTR_CLOUD_ACCOUNT_ID = 'cloud.account.id';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_EXCEPTION_TYPE = 'exception.type';
+export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
+export const ATTR_WIRETAP_AWS_DYNAMODB_SEQUENCE_NUMBERS = 'wiretap.aws.dynamodb.sequence_numbers';
+export const ATTR_WIRETAP_AWS_S3_KEYS = 'wiretap.aws.s3.keys';
+/** Why a span was exported while still running: `timeout` for the Lambda watchdog. */
+export const ATTR_WIRETAP_INCOMPLETE_REASON = 'wiretap.incomplete.reason';
+/** The X-Ray trace header the invocation received (`_X_AMZN_TRACE_ID` or the event's AWSTraceHeader). */
+export const ATTR_WIRETAP_AWS_XRAY_TRACE_HEADER = 'wiretap.aws.xray.trace_header';
+/** Spans that earlier invocations' flushes could not deliver within their wait, so far (they stay queued). */
+export const ATTR_WIRETAP_LAMBDA_UNSENT_SPANS = 'wiretap.lambda.unsent_spans';

@@ -78,6 +78,27 @@ export interface Config {
   recordDir?: string;
   logs: LogsConfig;
   metrics: MetricsConfig;
+  lambda?: LambdaConfig;
+}
+
+/** Lambda mode: set when the preload runs inside a Lambda environment (src/lambda). */
+export interface LambdaConfig {
+  functionName: string;
+  functionVersion?: string;
+  memoryMb?: number;
+  logStreamName?: string;
+  region?: string;
+  /** `_HANDLER`, e.g. `index.handler` or `src/api/orders.handler`. */
+  handler?: string;
+  taskRoot?: string;
+  /** `host:port` of the Runtime API: the runtime's own calls there are not recorded. */
+  runtimeApi?: string;
+  /** Longest wait for the per-invocation flush; undefined: a small fraction of the remaining time. */
+  flushTimeoutMs?: number;
+  /** The timeout watchdog fires this long before the deadline. */
+  timeoutBufferMs: number;
+  /** Load the SDK, exporters and decoders during init instead of in the first invocation. */
+  eager: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -192,14 +213,47 @@ function captureHeaders(value: string | undefined): CaptureHeaders {
   return Object.freeze(names.filter((n) => n !== 'none'));
 }
 
+function lambdaConfig(env: Env): LambdaConfig | undefined {
+  const functionName = env[ENV.AWS_LAMBDA_FUNCTION_NAME]?.trim();
+  // Lambda mode needs a function name and a handler or task root (a plain script with the name set, e.g.
+  // a local test of a function, gets it too); WIRETAP_LAMBDA=false turns it off.
+  if (!functionName || !(env[ENV.LAMBDA_HANDLER] || env[ENV.LAMBDA_TASK_ROOT]) || !bool(env, ENV.WIRETAP_LAMBDA, true)) return undefined;
+  const memory = Number(env[ENV.AWS_LAMBDA_FUNCTION_MEMORY_SIZE]);
+  const flush = env[ENV.WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS]?.trim();
+  return {
+    functionName,
+    functionVersion: env[ENV.AWS_LAMBDA_FUNCTION_VERSION] || undefined,
+    memoryMb: Number.isFinite(memory) && memory > 0 ? memory : undefined,
+    logStreamName: env[ENV.AWS_LAMBDA_LOG_STREAM_NAME] || undefined,
+    region: env[ENV.AWS_REGION] || undefined,
+    handler: env[ENV.LAMBDA_HANDLER] || undefined,
+    taskRoot: env[ENV.LAMBDA_TASK_ROOT] || undefined,
+    runtimeApi: env[ENV.AWS_LAMBDA_RUNTIME_API] || undefined,
+    flushTimeoutMs: flush ? positiveInt(env, ENV.WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS, 0) : undefined,
+    timeoutBufferMs: positiveInt(env, ENV.WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS, 500),
+    eager: bool(env, ENV.WIRETAP_LAMBDA_EAGER, true),
+  };
+}
+
+/**
+ * The X-Ray trace header of the current invocation. The runtime sets `_X_AMZN_TRACE_ID` anew for each
+ * invocation (nodejs22.x); read here so that this file stays the only reader of the environment.
+ */
+export function lambdaTraceHeader(env: Env = process.env): string | undefined {
+  return env[ENV.X_AMZN_TRACE_ID] || undefined;
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const logLevel = oneOf(env, ENV.WIRETAP_LOG_LEVEL, LOG_LEVELS, 'warn');
   const maxBodyBytes = positiveInt(env, ENV.WIRETAP_MAX_BODY_BYTES, 2048);
+  const lambda = lambdaConfig(env);
   const traceExporters = exporters(env);
   const config: Config = {
     enabled: !bool(env, ENV.OTEL_SDK_DISABLED, false) && !bool(env, ENV.WIRETAP_DISABLED, false),
     exporters: traceExporters,
-    filePath: env[ENV.WIRETAP_FILE]?.trim() || 'wiretap-traces.jsonl',
+    // In Lambda the default file is stdout: a file in /tmp is lost with the environment, stdout lands in
+    // CloudWatch Logs as OTLP-JSON lines that `wiretap view` reads back (docs/design.md, Lambda mode).
+    filePath: env[ENV.WIRETAP_FILE]?.trim() || (lambda ? '/dev/stdout' : 'wiretap-traces.jsonl'),
     otlp: { protocol: otlpProtocol(env) },
     logLevel,
     decoderModules: list(env[ENV.WIRETAP_DECODERS]),
@@ -228,6 +282,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       urlTemplate: bool(env, ENV.WIRETAP_METRICS_URL_TEMPLATE, false),
       emfNamespace: env[ENV.WIRETAP_METRICS_EMF_NAMESPACE]?.trim() || 'wiretap',
     },
+    lambda,
   };
   return Object.freeze(config);
 }

@@ -27,8 +27,15 @@ export class FileSpanExporter implements SpanExporter, SyncExporter {
     const { JsonTraceSerializer } = require('@opentelemetry/otlp-transformer') as { JsonTraceSerializer: typeof Serializer };
     const body = JsonTraceSerializer.serializeRequest(spans);
     if (!body) return;
+    const line = Buffer.concat([Buffer.from(body), Buffer.from('\n')]);
+    // Lambda mode's default: stdout, which may be a pipe or a socket that cannot be opened by path.
+    // process.stdout writes synchronously for files, pipes and sockets on Linux, so the exit path still works.
+    if (this.filePath === '/dev/stdout') {
+      process.stdout.write(line);
+      return;
+    }
     const fd = this.open();
-    fs.writeSync(fd, Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+    fs.writeSync(fd, line);
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {

@@ -31,7 +31,8 @@ export interface PipelineOptions {
   redactor: Redactor;
   tracer: () => Tracer;
   /** Requests wiretap makes itself (span export): never recorded. */
-  ignore?: readonly { host: string; port: number; path: string }[];
+  /** Requests that are wiretap's or the platform's own; without a path, any path on that host and port. */
+  ignore?: readonly { host: string; port: number; path?: string }[];
   /** Called with each finished exchange and its description (record mode). */
   onExchange?: (exchange: Exchange, description: SpanDescription) => void;
   /**
@@ -99,7 +100,7 @@ export class Pipeline {
       if (isTracingSuppressed(active)) return undefined;
       const ignore = this.options.ignore;
       if (ignore && ignore.length) {
-        for (const t of ignore) if (t.port === head.port && t.path === head.path && t.host === head.host.toLowerCase()) return undefined;
+        for (const t of ignore) if (t.port === head.port && (t.path === undefined || t.path === head.path) && t.host === head.host.toLowerCase()) return undefined;
       }
       if (this.inflight.size >= this.options.config.maxInflight) {
         if (this.droppedInflight++ === 0) diag.warn(`more than ${this.options.config.maxInflight} calls in flight; not recording the excess`);

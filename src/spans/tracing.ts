@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
 import type { Config, Env } from '../config/load';
 import type { ExportQueueProcessor, QueueOptions } from '../exporters/queue';
@@ -63,7 +63,7 @@ export function packageName(): string | undefined {
   return undefined;
 }
 
-export function buildResource(env: Env): Resource {
+export function buildResource(env: Env, lambda?: Config['lambda']): Resource {
   // Loaded with the provider, on the first span: a process that makes no call never pays for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { defaultResource, detectResources, envDetector, processDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
@@ -73,6 +73,16 @@ export function buildResource(env: Env): Resource {
   // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the package name.
   resource = resource.merge(detectResources({ detectors: [processDetector, envDetector] }));
   if (env.OTEL_SERVICE_NAME) resource = resource.merge(resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME }));
+  if (lambda) {
+    // The function is the service unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
+    const attrs: Record<string, string | number> = { 'cloud.provider': 'aws', 'cloud.platform': 'aws_lambda', 'faas.name': lambda.functionName };
+    if (lambda.region) attrs['cloud.region'] = lambda.region;
+    if (lambda.functionVersion) attrs['faas.version'] = lambda.functionVersion;
+    if (lambda.logStreamName) attrs['faas.instance'] = lambda.logStreamName;
+    if (lambda.memoryMb) attrs['faas.max_memory'] = lambda.memoryMb * 1024 * 1024; // bytes, as the convention says
+    if (!env.OTEL_SERVICE_NAME && !/(^|,)\s*service\.name=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '')) attrs['service.name'] = lambda.functionName;
+    resource = resource.merge(resourceFromAttributes(attrs));
+  }
   return resource;
 }
 
@@ -124,7 +134,7 @@ export class Tracing {
       /* eslint-enable @typescript-eslint/no-require-imports */
       const options = queueOptions(this.env);
       for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, options));
-      this.own = new BasicTracerProvider({ resource: buildResource(this.env), spanProcessors: this.processors });
+      this.own = new BasicTracerProvider({ resource: buildResource(this.env, this.config.lambda), spanProcessors: this.processors });
     }
     return this.own;
   }
@@ -148,6 +158,15 @@ export class Tracing {
   /** Writes queued spans synchronously where the exporter can (exit path). */
   flushSync(): void {
     for (const p of this.processors) p.flushSync();
+  }
+
+  /**
+   * Hands span snapshots (the Lambda watchdog's partial records of spans still running) to wiretap's own
+   * export queues, as if they had ended. Not possible through an app's own provider: skipped there.
+   */
+  exportPartial(spans: ReadableSpan[]): void {
+    if (appProvider()) return;
+    for (const s of spans) for (const p of this.processors) p.onEnd(s);
   }
 
   async forceFlush(): Promise<void> {

@@ -1,0 +1,132 @@
+'use strict';
+// `node bench/lambda.js` (after `npm run build && npm run build:test`): Lambda mode's cost on the real
+// runtime interface client, against no agent, through the test suite's fake Runtime API on 127.0.0.1.
+//   init        spawn → the runtime's first request for an event (node, ric, preload, handler load)
+//   first       the first invocation, invoke → result (the handler makes one HTTP call)
+//   warm        median invoke → result over the warm invocations; with wiretap this includes the flush
+//               to a local OTLP collector (http/json on 127.0.0.1) before the result goes back
+// Configurations are interleaved run by run; medians of BENCH_LAMBDA_RUNS cold starts. Timing lives here,
+// never in the tests. Prints a Markdown table and writes bench/lambda-results.md.
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const harness = path.join(ROOT, 'build', 'test', 'helpers', 'lambda', 'runtime-api.js');
+if (!fs.existsSync(harness)) {
+  console.error('bench/lambda.js: run `npm run build && npm run build:test` first (it uses the test harness)');
+  process.exit(1);
+}
+const { startFunction, nodeBinary, ricMissing } = require(harness);
+const { startOtlpReceiver } = require(path.join(ROOT, 'build', 'test', 'helpers', 'otlp-receiver.js'));
+
+// index.handler: one HTTP call, nothing imported; producer.handler: imports @aws-sdk/client-sqs (a typical init).
+const HANDLERS = (process.env.BENCH_LAMBDA_HANDLER || 'sdk.handler,index.handler').split(',');
+const RUNS = Number(process.env.BENCH_LAMBDA_RUNS || 7);
+const WARM = Number(process.env.BENCH_LAMBDA_WARM || 30);
+// CPU time of the function's process (user + system, /proc/<pid>/stat, 10 ms ticks): robust against
+// other load on the machine, unlike wall time. Read while the process is frozen or waiting for an event.
+const TICK_MS = 10;
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+async function waitFor(cond) {
+  while (!cond()) await new Promise((r) => setTimeout(r, 2));
+}
+
+async function once(runtime, config, downstream, receiver, handler) {
+  const env = { DOWNSTREAM: downstream };
+  if (config === 'preload-no-lambda-mode') env.WIRETAP_LAMBDA = 'false';
+  if (config === 'wiretap-stdout-lazy') env.WIRETAP_LAMBDA_EAGER = 'false';
+  if (config === 'wiretap-otlp') Object.assign(env, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
+  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload: config !== 'none', env });
+  try {
+    const t0 = fn.spawnedAt;
+    const pid = fn.child.pid;
+    await waitFor(() => fn.api.firstNextAt !== undefined);
+    const cpuInit = cpuMs(pid);
+    const firstStart = Date.now();
+    const first = await fn.api.invoke({ n: 0 });
+    await waitFor(() => fn.api.freezes.length >= 1);
+    const cpuFirst = cpuMs(pid) - cpuInit;
+    if (first.kind !== 'response') throw new Error(`${config}: ${first.kind} ${fn.stderr()}`);
+    const init = fn.api.firstNextAt - t0;
+    const firstMs = first.at - Math.max(firstStart, fn.api.firstNextAt);
+    const warm = [];
+    const cpuWarmStart = cpuMs(pid);
+    for (let i = 1; i <= WARM; i++) {
+      const s = performance.now();
+      const o = await fn.api.invoke({ n: i });
+      warm.push(performance.now() - s);
+      if (o.kind !== 'response') throw new Error(`${config}: warm ${o.kind}`);
+      await waitFor(() => fn.api.freezes.length >= i + 1);
+    }
+    const cpuWarm = (cpuMs(pid) - cpuWarmStart) / WARM;
+    return { init, first: firstMs, warm: median(warm), cpuInit, cpuFirst, cpuWarm };
+  } finally {
+    await fn.api.close();
+  }
+}
+
+(async () => {
+  const server = http.createServer((_req, res) => res.end('ok'));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const downstream = `http://127.0.0.1:${server.address().port}`;
+  const receiver = await startOtlpReceiver();
+  const runtimes = [
+    { name: 'nodejs22.x (ric 3.3.0, Node 22)', ric: 3, bin: nodeBinary(22) },
+    { name: 'nodejs24.x (ric 4.0.2, Node 24)', ric: 4, bin: nodeBinary(24) },
+  ].filter((r) => r.bin && !ricMissing(r.ric));
+  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp').split(',');
+  const lines = [
+    '# Lambda mode: cost on the real runtime interface client',
+    '',
+    `\`node bench/lambda.js\` on ${require('node:os').cpus().length} cores; medians of ${RUNS} cold starts per configuration (interleaved), ${WARM} warm invocations each. Handlers: \`sdk.handler\` imports @aws-sdk/client-sqs and client-dynamodb at init (a typical function), \`index.handler\` imports nothing; each invocation makes one HTTP call to 127.0.0.1.`,
+    '',
+    'CPU columns: user+system CPU time of the function process (from /proc, 10 ms ticks; warm = average per invocation), the measure that holds on a loaded machine. Wall columns: elapsed time as the caller sees it.',
+    '',
+    'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result.',
+    '',
+    '| handler | runtime | configuration | init CPU ms | first invocation CPU ms | warm invocation CPU ms | init wall ms | first invocation wall ms | warm invocation wall ms (median) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const handler of HANDLERS) for (const runtime of runtimes) {
+    const results = Object.fromEntries(configs.map((c) => [c, []]));
+    for (let r = 0; r < RUNS; r++) for (const c of configs) results[c].push(await once(runtime, c, downstream, receiver, handler));
+    const m = (c, k) => median(results[c].map((x) => x[k]));
+    const rel = (c, k, digits = 0) => {
+      const v = m(c, k);
+      if (c === 'none') return v.toFixed(digits);
+      const d = v - m('none', k);
+      return `${v.toFixed(digits)} (${d >= 0 ? '+' : ''}${d.toFixed(digits)}${k === 'cpuInit' || k === 'init' ? `, ${d >= 0 ? '+' : ''}${((d / m('none', k)) * 100).toFixed(0)}%` : ''})`;
+    };
+    for (const c of configs) {
+      lines.push(`| ${handler} | ${runtime.name} | ${c} | ${rel(c, 'cpuInit')} | ${rel(c, 'cpuFirst')} | ${rel(c, 'cpuWarm', 2)} | ${rel(c, 'init')} | ${rel(c, 'first')} | ${rel(c, 'warm', 2)} |`);
+    }
+  }
+  lines.push(
+    '',
+    'Targets (issue 10): init within +15% of no agent; warm invocation, flush included, < 5 ms added against a local collector.',
+    '',
+    `Load average during this run: ${require('node:os').loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min). On a machine shared with other work the wall columns swing by hundreds of milliseconds; read the CPU columns.`,
+  );
+  const text = lines.join('\n') + '\n';
+  console.log(text);
+  fs.writeFileSync(path.join(__dirname, 'lambda-results.md'), text);
+  server.close();
+  await receiver.close();
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// Test function (CommonJS). Each export is one handler shape; DOWNSTREAM is a local server on 127.0.0.1.
+'use strict';
+const http = require('node:http');
+
+function call(path) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${process.env.DOWNSTREAM}${path}`, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+exports.handler = async (event, context) => {
+  const r = await call('/ok');
+  return { ok: true, n: event.n, downstream: r.status, requestId: context.awsRequestId };
+};
+
+exports.http = async (event) => {
+  await call('/ok');
+  return { statusCode: 201, headers: { 'content-type': 'application/json', 'set-cookie': 'session=fake-session-cookie' }, body: JSON.stringify({ created: true }) };
+};
+
+exports.throws = async () => {
+  await call('/ok');
+  throw new TypeError('order total is not a number');
+};
+
+exports.throwsSync = () => {
+  throw new RangeError('thrown before any await');
+};
+
+exports.callback = (event, context, callback) => {
+  call('/ok').then((r) => callback(null, { ok: true, via: 'callback', downstream: r.status }), callback);
+};
+
+exports.callbackError = (event, context, callback) => {
+  call('/ok').then(() => callback(new Error('callback failure')));
+};
+
+// Calls a downstream that never answers: the function times out.
+exports.hang = async () => {
+  await call('/ok');
+  await call('/hang');
+  return { never: true };
+};
+
+// Times out on the first invocation only: the watchdog reports, then the handler finishes after all.
+exports.slow = async (event) => {
+  await call('/ok');
+  await new Promise((r) => setTimeout(r, event.sleepMs));
+  return { slept: event.sleepMs };
+};
+
+exports.nested = { deeper: { handler: async () => ({ nested: true, downstream: (await call('/ok')).status }) } };
