@@ -125,6 +125,8 @@ export function installCapture(buffer: LogBuffer, activeIds: ActiveIds, isExport
     else if (chunk instanceof Uint8Array) text = Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.byteLength, cap + 1)).toString('utf8');
     else return;
     if (text.startsWith(OWN_PREFIX)) return; // wiretap's own diagnostics
+    // wiretap's own export lines on stdout (Lambda mode's default exporter, EMF metrics): not the app's.
+    if (text.startsWith('{"resource') || text.startsWith('{"_aws"')) return;
     if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1);
     if (text.length === 0) return;
     const truncated = text.length > cap;

@@ -95,6 +95,10 @@ export function parseLine(raw: RawLogRecord, redactor: Redactor): ParsedLine {
       const rec = redactor.json(doc, { contentType: 'application/json' }) as Record<string, unknown>;
       const message = rec.msg ?? rec.message;
       for (const [k, v] of Object.entries(rec)) {
+        if (k === 'requestId' && typeof v === 'string') {
+          attributes['faas.invocation_id'] = v; // the Lambda runtime's JSON log format
+          continue;
+        }
         if (ENVELOPE.has(k) || v === undefined || v === null) continue;
         attributes[k] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
       }
@@ -113,8 +117,16 @@ export function parseLine(raw: RawLogRecord, redactor: Redactor): ParsedLine {
     // A JSON line cut by the cap, or malformed: redacted as a truncated JSON body (keys still count).
     return { body: redactor.body(text, { contentType: 'application/json', truncated: true }), attributes };
   }
+  // The Lambda Node.js runtime's text format: `time<TAB>requestId<TAB>LEVEL<TAB>message` (newlines as \r).
+  const lambda = LAMBDA_TEXT_LINE.exec(text);
+  if (lambda) {
+    attributes['faas.invocation_id'] = lambda[2]!;
+    return { body: redactor.text(lambda[4]!.replace(/\r/g, '\n')), attributes, severity: severityOf(lambda[3]!) };
+  }
   return { body: redactor.text(text), attributes };
 }
+
+const LAMBDA_TEXT_LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\t([A-Z]+)\t([\s\S]*)$/i;
 
 export function otlpLogsUrl(env: Env): string {
   const logs = env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT?.trim();
@@ -247,6 +259,16 @@ export class LogsExporter {
   }
 
   private writeFile(body: Uint8Array): void {
+    if (this.deps.filePath === '/dev/stdout') {
+      // Lambda mode's default: stdout may be a socket that cannot be opened by path (as for the spans).
+      this.deps.setExporting(true);
+      try {
+        process.stdout.write(Buffer.concat([Buffer.from(body), Buffer.from('\n')]));
+      } finally {
+        this.deps.setExporting(false);
+      }
+      return;
+    }
     if (this.fd === undefined) {
       fs.mkdirSync(path.dirname(path.resolve(this.deps.filePath)), { recursive: true });
       this.fd = fs.openSync(this.deps.filePath, 'a');

@@ -7,6 +7,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { REPO } from '../helpers/run-app';
+import { flattenLogsRequest } from '../helpers/logs';
+import { logsFromText } from '../../src/views/model/logs';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { SPAN_KIND, STATUS_ERROR, type FlatSpan } from '../helpers/otlp';
 import { nodeBinary, ricMissing, spansFromLines, startFunction, type NodeMajor, type RicMajor, type RunningFunction } from '../helpers/lambda/runtime-api';
@@ -208,6 +210,35 @@ for (const { ric, node } of RUNTIMES) {
       const finished = calls.find((c) => String(c.attributes['url.full']).endsWith('/ok'));
       expect(finished?.attributes['wiretap.incomplete']).to.equal(undefined);
       expect(hanging?.attributes).to.include({ 'wiretap.incomplete': true, 'wiretap.incomplete.reason': 'timeout' });
+    });
+
+    it('log lines (WIRETAP_CAPTURE_LOGS) are tied to their invocation span, delivered before the result, and before the kill on a timeout', async () => {
+      fn = await start('cjs', 'index.logs', { ...otlp(), OTEL_LOGS_EXPORTER: 'otlp', WIRETAP_CAPTURE_LOGS: 'true' });
+      for (const n of [1, 2]) {
+        const out = await fn.api.invoke({ n });
+        expect(out.kind, fn.stderr()).to.equal('response');
+        // Delivered before the runtime got the result: both lines of this invocation, under its span.
+        const logs = receiver.received.filter((r) => r.path === '/v1/logs').flatMap((r) => flattenLogsRequest(JSON.parse(r.body.toString())));
+        const inv = invocationSpans(receiver.jsonSpans())[n - 1]!;
+        const mine = logs.filter((l) => l.body.startsWith(`invocation ${n} `));
+        expect(mine.map((l) => [l.body, l.severityText, l.traceId, l.spanId])).to.deep.equal([
+          [`invocation ${n} started`, 'INFO', inv.traceId, inv.spanId],
+          [`invocation ${n} done`, 'ERROR', inv.traceId, inv.spanId],
+        ]);
+      }
+      await fn.api.close();
+      // A timeout: the last line before the hang goes out with the partial trace, before the kill.
+      fn = await start('cjs', 'index.logsThenHang', { WIRETAP_CAPTURE_LOGS: 'true', WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS: '2000' });
+      const out = await fn.api.invoke({}, { timeoutMs: 5000 });
+      expect(out.kind, fn.stderr()).to.equal('killed');
+      const lines = await fn.stdoutAfterExit();
+      const [inv] = invocationSpans(spansFromLines(lines));
+      // The OTLP log record (the runtime's own text line is also in stdout, without span ids); no record of wiretap's own lines.
+      const all = logsFromText(lines).filter((l) => l.traceId !== undefined);
+      expect(all.filter((l) => l.body.includes('resourceSpans'))).to.deep.equal([]);
+      const logs = all.filter((l) => l.body === 'about to call the slow service');
+      expect(logs, lines).to.have.length(1);
+      expect([logs[0]!.traceId, logs[0]!.spanId]).to.deep.equal([inv!.traceId, inv!.spanId]);
     });
 
     it('a handler that finishes after the watchdog: the real end is exported too, and tells itself apart', async () => {

@@ -49,3 +49,16 @@ describe('logs: records from lines', () => {
     expect(otlpLogsUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://l/x' })).to.equal('http://l/x');
   });
 });
+
+describe('logs: the Lambda runtime\'s own formats', () => {
+  it('reads the text format: body, level, request id', () => {
+    const line = parseLine(raw('2026-12-01T10:00:00.100Z\t8f5e2a1c-1b2d-4c3e-9f4a-5b6c7d8e9f01\tWARN\tslow table\rsecond line'), redactor);
+    expect(line.body).to.equal('slow table\nsecond line');
+    expect(line.severity).to.deep.equal([13, 'WARN']);
+    expect(line.attributes['faas.invocation_id']).to.equal('8f5e2a1c-1b2d-4c3e-9f4a-5b6c7d8e9f01');
+  });
+  it('reads the JSON format (AWS_LAMBDA_LOG_FORMAT=JSON)', () => {
+    const line = parseLine(raw('{"timestamp":"2026-12-01T10:00:00.100Z","level":"ERROR","requestId":"8f5e2a1c-1b2d-4c3e-9f4a-5b6c7d8e9f01","message":"boom"}'), redactor);
+    expect([line.body, line.severity?.[1], line.attributes['faas.invocation_id']]).to.deep.equal(['boom', 'ERROR', '8f5e2a1c-1b2d-4c3e-9f4a-5b6c7d8e9f01']);
+  });
+});

@@ -56,3 +56,16 @@ exports.slow = async (event) => {
 };
 
 exports.nested = { deeper: { handler: async () => ({ nested: true, downstream: (await call('/ok')).status }) } };
+
+// Log lines inside the invocation (WIRETAP_CAPTURE_LOGS): tied to the invocation span.
+exports.logs = async (event) => {
+  console.log(`invocation ${event.n} started`);
+  await call('/ok');
+  console.error(`invocation ${event.n} done`);
+  return { ok: true };
+};
+
+exports.logsThenHang = async () => {
+  console.log('about to call the slow service');
+  await call('/hang');
+};
