@@ -9,6 +9,7 @@ import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromObject } from '../exchange/headers';
 import type { Headers, RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
+import { takeClaim } from './undici-h2';
 
 type AnyFn = (...args: any[]) => any;
 
@@ -38,6 +39,18 @@ function headOf(target: ReturnType<typeof authorityOf>, headers: OutgoingHttpHea
   };
 }
 
+let rstNames: Map<number, string> | undefined;
+/** `NGHTTP2_CANCEL` for 8: the name nghttp2 and Node's error messages use. */
+function rstCodeName(code: number): string {
+  if (!rstNames) {
+    rstNames = new Map();
+    const errorCodes = ['NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED', 'FRAME_SIZE_ERROR', 'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM', 'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED'];
+    const constants = http2.constants as unknown as Record<string, number>;
+    for (const name of errorCodes) if (typeof constants[`NGHTTP2_${name}`] === 'number') rstNames.set(constants[`NGHTTP2_${name}`], `NGHTTP2_${name}`);
+  }
+  return rstNames.get(code) ?? `NGHTTP2_${code}`;
+}
+
 function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
   let responded = false;
   let ended = false;
@@ -60,7 +73,9 @@ function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
   const onPush = guard('http2.push', (chunk: unknown) => {
     if (chunk !== null) rec.responseChunk(chunk);
     // A reset stream also pushes null (from _destroy): that is not the end of the body, 'error'/'close' decide.
-    else if (!stream.destroyed) {
+    // Neither is an end without response headers (a reset with NO_ERROR before any response): the app got
+    // no response, so 'close' records it as a failure.
+    else if (!stream.destroyed && responded) {
       ended = true;
       rec.end();
     }
@@ -85,7 +100,7 @@ function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
     // Closed cleanly (NGHTTP2_NO_ERROR) after the response arrived: a normal end.
     if (responded && !code && stream.readableEnded) return void rec.end();
     rec.fail(Object.assign(new Error(responded ? 'stream closed before the response ended' : 'stream closed before a response'), {
-      code: code ? `NGHTTP2_${code}` : 'aborted',
+      code: code ? rstCodeName(code) : responded ? 'aborted' : 'no_response',
     }));
   });
   // No wrapper on stream.emit: it would show in the stack Node prints for an unhandled 'error'. errorMonitor
@@ -102,6 +117,8 @@ function watchSession(session: ClientHttp2Session, authority: unknown, start: St
     let rec: Recorder | undefined;
     let sent = headers;
     safely('http2.request', () => {
+      // undici's own stream (allowH2): the undici interceptor records it.
+      if (takeClaim(headers)) return;
       rec = start(headOf(target, headers));
       if (rec?.inject) {
         const have = new Set(Object.keys(headers ?? {}).map((k) => k.toLowerCase()));

@@ -9,6 +9,8 @@ export interface Recorder {
   readonly wantsBodies: boolean;
   /** A request header the interceptor only learns after start (e.g. set with setHeader before the first write). */
   requestHeaders(headers: Headers): void;
+  /** The HTTP version the transport actually used, when it is only known after start (undici with allowH2). */
+  protocolVersion(version: string): void;
   requestChunk(chunk: unknown, encoding?: BufferEncoding): void;
   /** The request body could not be observed (e.g. a stream on an old undici). */
   requestBodyUnknown(): void;

