@@ -165,7 +165,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     }
     return pipeline;
   };
-  const start = (head: RequestHead): Recorder | undefined => getPipeline().start(head);
+  const start = (head: RequestHead, previousHop?: unknown): Recorder | undefined => getPipeline().start(head, previousHop);
   const undo: (() => void)[] = [];
 
   const agent: Agent = {

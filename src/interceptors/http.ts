@@ -13,6 +13,7 @@ import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromFlatList, fromObject } from '../exchange/headers';
 import type { RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
+import { noteRedirect, previousHop } from './redirects';
 
 type AnyFn = (...args: any[]) => any;
 
@@ -80,6 +81,7 @@ function injectHeaders(req: ClientRequest, rec: Recorder): void {
 // accessor or closure is made per request.
 interface Watch {
   rec: Recorder;
+  head: RequestHead;
   headersRecorded: boolean;
   timedOut: boolean;
   response?: IncomingMessage;
@@ -131,7 +133,11 @@ const onResponseStart = guard('http.response', (message: unknown) => {
   w.response = response;
   responses.set(response, w.rec);
   // rawHeaders, not headers: Node builds `headers` lazily, and the app may never ask for it.
-  w.rec.response(response.statusCode ?? 0, fromFlatList(response.rawHeaders));
+  const status = response.statusCode ?? 0;
+  const headers = fromFlatList(response.rawHeaders);
+  w.rec.response(status, headers);
+  // follow-redirects (axios) sends the next hop through http.request.
+  if (status >= 300 && status < 400) noteRedirect(w.head, status, headers, w.rec);
 });
 
 const onRequestError = guard('http.request.error', (message: unknown) => {
@@ -158,8 +164,8 @@ function onRequestClose(this: ClientRequest): void {
   });
 }
 
-function watchRequest(req: ClientRequest, rec: Recorder): void {
-  requests.set(req, { rec, headersRecorded: false, timedOut: false });
+function watchRequest(req: ClientRequest, rec: Recorder, head: RequestHead): void {
+  requests.set(req, { rec, head, headersRecorded: false, timedOut: false });
   req.on('timeout', onRequestTimeout);
   req.on('close', onRequestClose);
 }
@@ -210,10 +216,11 @@ function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartReco
   return function request(this: unknown, ...args: unknown[]) {
     const req = original.apply(this, args) as ClientRequest;
     safely('http.request', () => {
-      const rec = start(headOf(req, targetOf(args), scheme));
+      const head = headOf(req, targetOf(args), scheme);
+      const rec = start(head, previousHop(head));
       if (!rec) return;
       injectHeaders(req, rec);
-      watchRequest(req, rec);
+      watchRequest(req, rec, head);
     });
     return req;
   };

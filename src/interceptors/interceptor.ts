@@ -16,6 +16,8 @@ export interface Recorder {
   requestBodyUnknown(): void;
   response(status: number, headers: Headers): void;
   responseChunk(chunk: unknown): void;
+  /** A small handle on this hop for the next hop of a followed redirect (passed to start()). */
+  asPreviousHop(): unknown;
   /** The exchange finished normally (the whole response body arrived). */
   end(): void;
   /** The exchange failed. Calls after the first end/fail are ignored. */
@@ -23,7 +25,7 @@ export interface Recorder {
 }
 
 /** Returns undefined when this request is not to be recorded (wiretap's own export, tracing suppressed, ...). */
-export type StartRecording = (head: RequestHead) => Recorder | undefined;
+export type StartRecording = (head: RequestHead, previousHop?: unknown) => Recorder | undefined;
 
 export interface Interceptor {
   name: string;

@@ -12,6 +12,7 @@ import type { Headers, RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
 import { UNDICI_CHANNELS as CH } from './channels';
 import { claimNextStream } from './undici-h2';
+import { noteRedirect, previousHop } from './redirects';
 
 interface UndiciRequest {
   origin?: string | URL;
@@ -81,7 +82,8 @@ function headOf(request: UndiciRequest): RequestHead {
 }
 
 function onCreate(start: StartRecording, request: UndiciRequest): void {
-  const rec = start(headOf(request));
+  const head = headOf(request);
+  const rec = start(head, previousHop(head));
   if (!rec) return;
   recorders.set(request, rec);
   if (rec.inject && typeof request.addHeader === 'function') {
@@ -146,8 +148,12 @@ export const undiciInterceptor: Interceptor = {
         claimNextStream(request.method || 'GET', request.path || '/');
       }),
       [CH.headers]: guard('undici.headers', (m: unknown) => {
-        const { request, response } = m as { request: object; response: { statusCode: number; headers: Buffer[] } };
-        recorders.get(request)?.response(response.statusCode, fromFlatList(response.headers));
+        const { request, response } = m as { request: UndiciRequest; response: { statusCode: number; headers: Buffer[] } };
+        const rec = recorders.get(request);
+        if (!rec) return;
+        const headers = fromFlatList(response.headers);
+        rec.response(response.statusCode, headers);
+        if (response.statusCode >= 300 && response.statusCode < 400) noteRedirect(headOf(request), response.statusCode, headers, rec);
       }),
       [CH.bodyChunkSent]: guard('undici.bodyChunkSent', (m: unknown) => {
         const { request, chunk } = m as { request: object; chunk: unknown };

@@ -74,7 +74,7 @@ describe('e2e: findings from other libraries’ test suites', function () {
     const r = await scenario('redirects');
     expect(r.code, r.stderr).to.equal(0);
     const out = r.json();
-    for (const name of ['globalfetch', 'undicifetch', 'interceptor']) {
+    for (const name of ['globalfetch', 'undicifetch', 'interceptor', 'httpfollow']) {
       expect(out.find((o) => o.name === name), name).to.include({ status: 200, body: `arrived at /${name}/hop3` });
       const hops = [1, 2, 3].map((n) => {
         const found = clientSpans(r.spans()).filter((s) => pathOf(s) === `/${name}/hop${n}`);

@@ -77,6 +77,16 @@ const scenarios = {
     const u = await undici.request(`${base}/interceptor/hop1`, { dispatcher });
     print({ name: 'interceptor', status: u.statusCode, body: await u.body.text() });
     await dispatcher.close();
+    // As follow-redirects (axios) does: the next hop through http.request with the Location.
+    const follow = (url) =>
+      new Promise((resolve, reject) =>
+        http.get(url, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => (res.headers.location ? resolve(follow(new URL(res.headers.location, url))) : resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() })));
+        }).on('error', reject),
+      );
+    print({ name: 'httpfollow', ...(await follow(`${base}/httpfollow/hop1`)) });
     server.close();
   },
 };
