@@ -20,6 +20,14 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_NETWORK_PROTOCOL_NAME = 'network.protocol.name';
 export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 
+// HTTP server (stable semconv), for SERVER spans (src/spans/server.ts)
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
+
 // wiretap's own
 export const ATTR_WIRETAP_DECODER = 'wiretap.decoder';
 export const ATTR_WIRETAP_DECODER_ERROR = 'wiretap.decoder_error';
