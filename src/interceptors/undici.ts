@@ -123,6 +123,34 @@ function isHttp2Head(head: string): boolean {
 // and to the checked ones on the first `create`: by then the copy that publishes it has loaded and decided.
 const EARLY = [CH.create, CH.bodyChunkSent, CH.bodyChunkReceived] as const;
 
+/**
+ * Keeps `ours` the last subscriber of one channel. wiretap adds trace headers from its `create` subscriber;
+ * subscribed first (at preload), it would run before every other one, and an app, another agent or
+ * undici's own tests subscribed later would see a header list they did not make. Run last, they see the
+ * request as the app made it, and wiretap sees headers another tracer added (and then adds none).
+ * The cost: an own `subscribe` property on that one channel object, which re-appends ours after each
+ * new subscriber (channels copy their subscriber list on change, so a publish in progress is unaffected).
+ */
+function keepLast(name: string, ours: Listener): () => void {
+  type Subscribable = { subscribe(fn: Listener): unknown; unsubscribe(fn: Listener): boolean };
+  const channel = diagnosticsChannel.channel(name) as unknown as Subscribable;
+  if (Object.prototype.hasOwnProperty.call(channel, 'subscribe')) return () => {};
+  channel.subscribe = function subscribe(this: Subscribable, subscription: Listener) {
+    const proto = Object.getPrototypeOf(this) as Subscribable;
+    const result = proto.subscribe.call(this, subscription);
+    if (subscription !== ours) {
+      safely('undici.order', () => {
+        // Only while ours is subscribed, and only when it is not the only one: the channel stays active.
+        if (proto.unsubscribe.call(this, ours)) proto.subscribe.call(this, ours);
+      });
+    }
+    return result;
+  };
+  return () => {
+    delete (channel as { subscribe?: unknown }).subscribe;
+  };
+}
+
 export const undiciInterceptor: Interceptor = {
   name: 'undici',
   install(start) {
@@ -181,7 +209,9 @@ export const undiciInterceptor: Interceptor = {
       }),
     };
     for (const name of EARLY) diagnosticsChannel.subscribe(name, listeners[name]);
+    const restoreOrder = keepLast(CH.create, listeners[CH.create]);
     return () => {
+      restoreOrder();
       for (const [name, fn] of Object.entries(listeners)) {
         if (lateSubscribed || (EARLY as readonly string[]).includes(name)) safely('undici.unsubscribe', () => diagnosticsChannel.unsubscribe(name, fn));
       }

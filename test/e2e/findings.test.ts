@@ -58,6 +58,22 @@ describe('e2e: findings from other libraries’ test suites', function () {
     }
   }
 
+  it('an app’s own undici:request:create subscriber sees the app’s headers; the server still gets traceparent', async () => {
+    const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/findings.js', env: { SCENARIO: 'dc-subscriber' } });
+    expect(tapped.code, tapped.stderr).to.equal(0);
+    const seen = (r: RunResult) => r.json().find((o) => o.seenAtCreate).seenAtCreate;
+    expect(seen(bare)).to.have.length(2);
+    expect(seen(tapped)).to.deep.equal(seen(bare));
+    const received = (r: RunResult) => r.json().find((o) => o.received).received;
+    expect(received(bare).map((x: { traceparent: boolean }) => x.traceparent)).to.deep.equal([false, false]);
+    expect(received(tapped)).to.deep.equal([
+      { path: '/global', traceparent: true, tracestate: false },
+      { path: '/npm', traceparent: true, tracestate: false },
+    ]);
+    const off = await runApp({ app: 'test/e2e/apps/findings.js', env: { SCENARIO: 'dc-subscriber', WIRETAP_PROPAGATE: 'false' } });
+    expect(received(off).map((x: { traceparent: boolean }) => x.traceparent), 'WIRETAP_PROPAGATE=false').to.deep.equal([false, false]);
+  });
+
   it('an HTTP/2 stream closed with NO_ERROR before any response is a failure', async () => {
     const r = await scenario('h2-no-error-reset');
     expect(r.code, r.stderr).to.equal(0);

@@ -111,6 +111,27 @@ scenarios['debug-log'] = async function debugLog() {
   server.close();
 };
 
+// An app (or another agent, or undici's own tests) subscribes to undici:request:create after start-up and
+// looks at the headers of the request it is told about.
+scenarios['dc-subscriber'] = async function dcSubscriber() {
+  const dc = require('node:diagnostics_channel');
+  const undici = require('undici');
+  const seenAtCreate = [];
+  const headerNames = (h) => (Array.isArray(h) ? h.filter((_, i) => i % 2 === 0).map(String) : String(h).split('\r\n').filter(Boolean).map((l) => l.slice(0, l.indexOf(':'))));
+  dc.subscribe('undici:request:create', ({ request }) => seenAtCreate.push({ path: request.path, headers: headerNames(request.headers) }));
+  const received = [];
+  const server = http.createServer((req, res) => {
+    received.push({ path: req.url, traceparent: req.headers.traceparent !== undefined, tracestate: req.headers.tracestate !== undefined });
+    res.end('ok');
+  });
+  const port = await listen(server);
+  await (await fetch(`http://127.0.0.1:${port}/global`, { headers: { 'x-app': 'one' } })).text();
+  await (await undici.request(`http://127.0.0.1:${port}/npm`, { headers: { 'x-app': 'two' } })).body.text();
+  print({ seenAtCreate });
+  print({ received });
+  server.close();
+};
+
 const run = scenarios[process.env.SCENARIO];
 if (!run) throw new Error(`unknown SCENARIO ${process.env.SCENARIO}`);
 run().then(() => print({ done: true }));
