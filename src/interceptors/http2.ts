@@ -1,5 +1,5 @@
 // The node:http2 client interceptor: patches connect(), then each session's request(). Each stream is one
-// exchange, watched passively (instance wrappers on write/end/push, errorMonitor, and 'response'/'close'
+// exchange, watched passively (shared _write/_writev/push hooks on the client stream prototype, errorMonitor, and 'response'/'close'
 // listeners that change nothing).
 import http2 = require('node:http2');
 import { syncBuiltinESMExports } from 'node:module';
@@ -115,38 +115,41 @@ function onClose(this: Watched): void {
 let hookedProto: Record<string, AnyFn> | undefined;
 let unhook: (() => void) | undefined;
 
-/** write/end/push hooks on the client stream prototype (server streams have their own), installed once. */
+/** _write/_writev/push hooks on the client stream prototype (server streams have their own), installed once. */
 function hookPrototype(stream: ClientHttp2Stream): void {
   const proto = Object.getPrototypeOf(stream) as Record<string, AnyFn> | null;
   if (!proto || proto === hookedProto) return;
   if (hookedProto) return; // one client stream class per process
   hookedProto = proto;
   const own = {
-    write: Object.prototype.hasOwnProperty.call(proto, 'write') ? proto.write : undefined,
-    end: Object.prototype.hasOwnProperty.call(proto, 'end') ? proto.end : undefined,
+    _write: Object.prototype.hasOwnProperty.call(proto, '_write') ? proto._write : undefined,
+    _writev: Object.prototype.hasOwnProperty.call(proto, '_writev') ? proto._writev : undefined,
     push: Object.prototype.hasOwnProperty.call(proto, 'push') ? proto.push : undefined,
   };
-  const originalWrite = proto.write;
-  const originalEnd = proto.end;
+  const originalWrite = proto._write;
+  const originalWritev = proto._writev;
   const originalPush = proto.push;
-  // Named as Node's own, so a stack trace through them reads the same apart from the file.
-  proto.write = function write(this: Watched, ...args: unknown[]): unknown {
+  // The request body is read in _write/_writev, below write()/end(): an error those throw (argument
+  // validation) is made before, so wiretap is not on its stack. Named as Node's own.
+  proto._write = function _write(this: Watched, ...args: unknown[]): unknown {
     const w = this[WATCH];
     if (w) onBody(w, args[0], args[1]);
     return originalWrite.apply(this, args);
   };
-  proto.end = function end(this: Watched, ...args: unknown[]): unknown {
-    const w = this[WATCH];
-    if (w) onBody(w, args[0], args[1]);
-    return originalEnd.apply(this, args);
-  };
+  if (typeof originalWritev === 'function') {
+    proto._writev = function _writev(this: Watched, ...args: unknown[]): unknown {
+      const w = this[WATCH];
+      if (w && Array.isArray(args[0])) for (const entry of args[0] as { chunk: unknown; encoding?: unknown }[]) onBody(w, entry?.chunk, entry?.encoding);
+      return originalWritev.apply(this, args);
+    };
+  }
   proto.push = function push(this: Watched, chunk: unknown, encoding?: BufferEncoding): unknown {
     const w = this[WATCH];
     if (w) onPush(this, w, chunk);
     return originalPush.call(this, chunk, encoding);
   };
   unhook = () => {
-    for (const name of ['write', 'end', 'push'] as const) {
+    for (const name of ['_write', '_writev', 'push'] as const) {
       if (own[name]) proto[name] = own[name]!;
       else delete proto[name];
     }

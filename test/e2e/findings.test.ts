@@ -88,6 +88,24 @@ describe('e2e: findings from other libraries’ test suites', function () {
     });
   }
 
+  it('an error thrown by ClientRequest.write()/end() has the same stack with and without the agent', async () => {
+    const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/findings.js', env: { SCENARIO: 'write-throws' } });
+    expect(tapped.code, tapped.stderr).to.equal(0);
+    // Up to the app's own function: below it the async tail depends on which tick resumed the app.
+    const stacks = (r: RunResult): string[] =>
+      r.json().find((o) => o.stacks).stacks.map((s: string) => {
+        const eol = s.indexOf('\n', s.indexOf('at writeThrows'));
+        return eol < 0 ? s : s.slice(0, eol);
+      });
+    expect(stacks(bare)).to.have.length(6);
+    expect(stacks(bare).every((s) => typeof s === 'string' && s.includes('findings.js'))).to.equal(true);
+    expect(stacks(tapped)).to.deep.equal(stacks(bare));
+    const [span] = clientSpans(tapped.spans()).filter((s) => pathOf(s) === '/write-throws');
+    expect(span.attributes['http.request.body.content'], 'the body is still captured').to.equal('fine!');
+    const [h2] = clientSpans(tapped.spans()).filter((s) => pathOf(s) === '/write-throws-h2');
+    expect(h2.attributes['http.request.body.content'], 'the h2 body is still captured').to.equal('fine!');
+  });
+
   it('an HTTP/2 stream closed with NO_ERROR before any response is a failure', async () => {
     const r = await scenario('h2-no-error-reset');
     expect(r.code, r.stderr).to.equal(0);

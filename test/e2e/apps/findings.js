@@ -132,6 +132,59 @@ scenarios['dc-subscriber'] = async function dcSubscriber() {
   server.close();
 };
 
+// Errors thrown synchronously by ClientRequest.write()/end() (argument validation, write after end): the
+// app catches them and prints their stack at Node's default Error.stackTraceLimit.
+scenarios['write-throws'] = async function writeThrows() {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  const port = await listen(server);
+  const stacks = [];
+  const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/write-throws' }, (res) => res.resume());
+  for (const bad of [() => req.write(123), () => req.write(null), () => req.end(Symbol('x'))]) {
+    try {
+      bad();
+    } catch (err) {
+      stacks.push(err.stack);
+    }
+  }
+  req.write('fine');
+  await new Promise((resolve) => req.end('!', resolve));
+  let afterEnd;
+  req.on('error', () => {}); // write after end also emits 'error'
+  req.write('late', (err) => (afterEnd = err));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  stacks.push(afterEnd && afterEnd.stack);
+  // The same through node:http2.
+  const h2 = http2.createServer();
+  h2.on('stream', (stream) => {
+    stream.resume();
+    stream.on('end', () => {
+      stream.respond({ ':status': 200 });
+      stream.end('ok');
+    });
+  });
+  const h2port = await listen(h2);
+  const session = http2.connect(`http://127.0.0.1:${h2port}`);
+  const stream = session.request({ ':path': '/write-throws-h2', ':method': 'POST' });
+  for (const bad of [() => stream.write(123), () => stream.end(Symbol('x'))]) {
+    try {
+      bad();
+    } catch (err) {
+      stacks.push(err.stack);
+    }
+  }
+  stream.write('fine');
+  stream.end('!');
+  stream.resume();
+  await new Promise((resolve) => stream.on('close', resolve));
+  session.close();
+  h2.close();
+  print({ stacks });
+  server.close();
+};
+
 const run = scenarios[process.env.SCENARIO];
 if (!run) throw new Error(`unknown SCENARIO ${process.env.SCENARIO}`);
 run().then(() => print({ done: true }));
