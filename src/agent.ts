@@ -24,6 +24,7 @@ import type { Logs, ActiveIds } from './logs';
 import type { Metrics } from './metrics';
 import type { LambdaHost } from './lambda/invocation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { EnterContext } from './spans/server';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -68,34 +69,35 @@ function loadUserDecoders(registry: DecoderRegistry, modules: readonly string[])
   }
 }
 
-/** SERVER spans for incoming requests, continuing an incoming traceparent (instrumentation-http, incoming side only). */
-function startServerSpans(tracing: Tracing): (() => void) | undefined {
+/** SERVER spans for incoming requests, continuing an incoming traceparent (src/spans/server.ts). */
+function startServerSpans(tracing: Tracing, enter: EnterContext | undefined): (() => void) | undefined {
   try {
     const { propagation } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-    const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
     const { W3CTraceContextPropagator, W3CBaggagePropagator, CompositePropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
     // Only if the app has none yet; an app that registers its own later is refused by the API (logged there).
     if (propagation.fields().length === 0) {
       propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
     }
-    const instrumentation = new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true, enabled: false });
-    instrumentation.setTracerProvider({ getTracer: (name, version, options) => tracing.provider().getTracer(name, version, options) });
-    instrumentation.enable();
-    // The hooks patch on require(): require the modules once more so ESM-only apps get server spans too.
-    require('node:http');
-    require('node:https');
-    return () => instrumentation.disable();
+    const server = require('./spans/server') as typeof import('./spans/server');
+    return server.startServerSpans(tracing.tracer, enter);
   } catch (err) {
     diag.warn(`server spans unavailable: ${describe(err)}`);
     return undefined;
   }
 }
 
-function ensureContextManager(): void {
+/**
+ * Registers wiretap's context manager unless the app registered one. Returns how to enter a context
+ * without a wrapper frame (AsyncLocalStorage.enterWith), or undefined when the app's manager is in charge.
+ */
+function ensureContextManager(): EnterContext | undefined {
   const { context } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const manager = new AsyncLocalStorageContextManager();
   // Returns false (and changes nothing) when the app registered one already.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  if (!context.setGlobalContextManager(manager.enable())) return undefined;
+  const storage = (manager as unknown as { _asyncLocalStorage?: { enterWith?: (ctx: unknown) => void } })._asyncLocalStorage;
+  return typeof storage?.enterWith === 'function' ? (ctx) => storage.enterWith!(ctx) : undefined;
 }
 
 /** Runs `fn` the first time any http(s) server starts listening, then gets out of the way. */
@@ -156,6 +158,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     }
     return redactor;
   };
+  let enterContext: EnterContext | undefined;
 
   const getRegistry = (): DecoderRegistry => {
     if (!registry) {
@@ -177,7 +180,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   const readyContext = () => {
     if (contextManagerReady) return;
     contextManagerReady = true;
-    ensureContextManager();
+    enterContext = ensureContextManager();
   };
   const getPipeline = (): Pipeline => {
     if (!pipeline) {
@@ -262,7 +265,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         },
       }
     : undefined;
-  const start = (head: RequestHead): Recorder | undefined => getPipeline().start(head);
+  const start = (head: RequestHead, previousHop?: unknown): Recorder | undefined => getPipeline().start(head, previousHop);
 
   // The span active now, for log lines. Nothing is loaded for it: until wiretap or the app has loaded the
   // OpenTelemetry API and a context manager, no span can be active.
@@ -322,7 +325,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     undo.push(
       onFirstListen(() => {
         readyContext();
-        const stopServer = startServerSpans(getTracing());
+        const stopServer = startServerSpans(getTracing(), enterContext);
         if (stopServer) undo.push(stopServer);
       }),
     );

@@ -20,6 +20,14 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_NETWORK_PROTOCOL_NAME = 'network.protocol.name';
 export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 
+// HTTP server (stable semconv), for SERVER spans (src/spans/server.ts)
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
+
 // wiretap's own
 export const ATTR_WIRETAP_DECODER = 'wiretap.decoder';
 export const ATTR_WIRETAP_DECODER_ERROR = 'wiretap.decoder_error';
@@ -222,7 +230,6 @@ export const ATTR_CLOUD_PLATFORM = 'cloud.platform';
 export const ATTR_CLOUD_RESOURCE_ID = 'cloud.resource_id';
 export const ATTR_CLOUD_ACCOUNT_ID = 'cloud.account.id';
 export const ATTR_HTTP_ROUTE = 'http.route';
-export const ATTR_URL_PATH = 'url.path';
 export const ATTR_EXCEPTION_TYPE = 'exception.type';
 export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 export const ATTR_WIRETAP_AWS_DYNAMODB_SEQUENCE_NUMBERS = 'wiretap.aws.dynamodb.sequence_numbers';

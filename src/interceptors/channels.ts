@@ -6,4 +6,5 @@ export const UNDICI_CHANNELS = {
   bodyChunkReceived: 'undici:request:bodyChunkReceived',
   trailers: 'undici:request:trailers',
   error: 'undici:request:error',
+  sendHeaders: 'undici:client:sendHeaders',
 } as const;

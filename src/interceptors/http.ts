@@ -1,7 +1,7 @@
 // The node:http / node:https client interceptor. It patches request/get on both modules (to start the span
 // and add trace headers before the head is sent) and watches each ClientRequest passively: Node's
 // `http.client.response.finish` / `http.client.request.error` diagnostics channels, prototype hooks on
-// write/end/push that look the request up in a WeakMap, and listeners Node never counts. It adds no
+// ClientRequest _send and IncomingMessage push that look the request up under a symbol, and listeners Node never counts. It adds no
 // listener that changes behaviour (a 'response' listener would stop Node dumping an unread response; an
 // 'error' listener would swallow a crash) and never reads, pauses or resumes.
 import http = require('node:http');
@@ -13,6 +13,7 @@ import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromFlatList, fromObject } from '../exchange/headers';
 import type { RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
+import { noteRedirect, previousHop } from './redirects';
 
 type AnyFn = (...args: any[]) => any;
 
@@ -80,7 +81,12 @@ function injectHeaders(req: ClientRequest, rec: Recorder): void {
 // accessor or closure is made per request.
 interface Watch {
   rec: Recorder;
+  head: RequestHead;
   headersRecorded: boolean;
+  /** Chunked encoding: bytes of the current chunk still to come through _send. */
+  chunkLeft: number;
+  /** Chunked encoding: the next _send is the CRLF after a chunk-size line. */
+  skipFraming: boolean;
   timedOut: boolean;
   response?: IncomingMessage;
 }
@@ -108,13 +114,31 @@ const recordFinalHeaders = (req: ClientRequest, w: Watch): void => {
   w.rec.requestHeaders(fromObject(req.getHeaders() as Record<string, string | string[] | number>));
 };
 
-const onBody = guard('http.request.body', (req: ClientRequest, chunk: unknown, encoding: unknown) => {
-  const w = requests.get(req);
-  if (!w) return;
+const HEX = /^[0-9a-fA-F]+$/;
+
+// What OutgoingMessage's write_() and end() hand to _send(), after validating it. With chunked encoding
+// Node sends "<hex size>", CRLF, the chunk (in one or more sends when corked), CRLF, and at the end
+// "0\r\n<trailers>\r\n"; the size says which bytes are body. The head is added inside _send, after this.
+const onSend = guard('http.request.send', (req: ClientRequest, w: Watch, data: unknown, encoding: unknown) => {
   if (!w.headersRecorded) recordFinalHeaders(req, w);
-  if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
-    w.rec.requestChunk(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+  const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
+  const size = typeof data === 'string' ? (data.length === 0 ? 0 : -1) : data instanceof Uint8Array ? data.byteLength : 0;
+  if (size === 0) return;
+  if (!(req as ClientRequest & { chunkedEncoding?: boolean }).chunkedEncoding) return void w.rec.requestChunk(data, enc);
+  if (w.skipFraming) {
+    w.skipFraming = false;
+    return;
   }
+  if (w.chunkLeft > 0) {
+    w.chunkLeft -= size >= 0 ? size : Buffer.byteLength(data as string, enc);
+    w.rec.requestChunk(data, enc);
+    return;
+  }
+  if (typeof data === 'string' && HEX.test(data)) {
+    w.chunkLeft = parseInt(data, 16);
+    w.skipFraming = true;
+  }
+  // Otherwise framing: the CRLF after a chunk, or the last chunk with the trailers.
 });
 
 const onResponseChunk = guard('http.response.chunk', (rec: Recorder, chunk: unknown) => {
@@ -131,7 +155,11 @@ const onResponseStart = guard('http.response', (message: unknown) => {
   w.response = response;
   responses.set(response, w.rec);
   // rawHeaders, not headers: Node builds `headers` lazily, and the app may never ask for it.
-  w.rec.response(response.statusCode ?? 0, fromFlatList(response.rawHeaders));
+  const status = response.statusCode ?? 0;
+  const headers = fromFlatList(response.rawHeaders);
+  w.rec.response(status, headers);
+  // follow-redirects (axios) sends the next hop through http.request.
+  if (status >= 300 && status < 400) noteRedirect(w.head, status, headers, w.rec);
 });
 
 const onRequestError = guard('http.request.error', (message: unknown) => {
@@ -158,14 +186,14 @@ function onRequestClose(this: ClientRequest): void {
   });
 }
 
-function watchRequest(req: ClientRequest, rec: Recorder): void {
-  requests.set(req, { rec, headersRecorded: false, timedOut: false });
+function watchRequest(req: ClientRequest, rec: Recorder, head: RequestHead): void {
+  requests.set(req, { rec, head, headersRecorded: false, chunkLeft: 0, skipFraming: false, timedOut: false });
   req.on('timeout', onRequestTimeout);
   req.on('close', onRequestClose);
 }
 
 /**
- * Prototype-level hooks, installed once: ClientRequest's write/end (shadowing OutgoingMessage's, so server
+ * Prototype-level hooks, installed once: ClientRequest's _send (shadowing OutgoingMessage's, so server
  * responses are untouched) and IncomingMessage's push (every body chunk Node's parser delivers, and null
  * at the end). Each is a WeakMap lookup for requests wiretap does not record.
  */
@@ -173,21 +201,17 @@ function installPrototypeHooks(): () => void {
   const clientProto = http.ClientRequest.prototype as unknown as Record<string, AnyFn>;
   const incomingProto = http.IncomingMessage.prototype as unknown as Record<string, AnyFn>;
   const own = {
-    write: Object.prototype.hasOwnProperty.call(clientProto, 'write') ? clientProto.write : undefined,
-    end: Object.prototype.hasOwnProperty.call(clientProto, 'end') ? clientProto.end : undefined,
+    _send: Object.prototype.hasOwnProperty.call(clientProto, '_send') ? clientProto._send : undefined,
     push: Object.prototype.hasOwnProperty.call(incomingProto, 'push') ? incomingProto.push : undefined,
   };
-  const originalWrite = clientProto.write;
-  const originalEnd = clientProto.end;
+  const originalSend = clientProto._send;
   const originalPush = incomingProto.push;
-  // Named as Node's own, so a stack trace through them reads the same apart from the file.
-  clientProto.write = function write(this: ClientRequest, ...args: unknown[]): unknown {
-    if (requests.has(this)) onBody(this, args[0], args[1]);
-    return originalWrite.apply(this, args);
-  };
-  clientProto.end = function end(this: ClientRequest, ...args: unknown[]): unknown {
-    if (requests.has(this)) onBody(this, args[0], args[1]);
-    return originalEnd.apply(this, args);
+  // The request body is read in _send, below write()/end(): an error those throw (argument validation,
+  // write after end) is made before _send, so wiretap is not on its stack. Named as Node's own.
+  clientProto._send = function _send(this: ClientRequest, ...args: unknown[]): unknown {
+    const w = requests.get(this);
+    if (w) onSend(this, w, args[0], args[1]);
+    return originalSend.apply(this, args);
   };
   incomingProto.push = function push(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): unknown {
     const rec = responses.get(this);
@@ -197,7 +221,7 @@ function installPrototypeHooks(): () => void {
   diagnosticsChannel.subscribe('http.client.response.finish', onResponseStart);
   diagnosticsChannel.subscribe('http.client.request.error', onRequestError);
   return () => {
-    for (const [proto, name, value] of [[clientProto, 'write', own.write], [clientProto, 'end', own.end], [incomingProto, 'push', own.push]] as const) {
+    for (const [proto, name, value] of [[clientProto, '_send', own._send], [incomingProto, 'push', own.push]] as const) {
       if (value) proto[name] = value;
       else delete proto[name];
     }
@@ -210,10 +234,11 @@ function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartReco
   return function request(this: unknown, ...args: unknown[]) {
     const req = original.apply(this, args) as ClientRequest;
     safely('http.request', () => {
-      const rec = start(headOf(req, targetOf(args), scheme));
+      const head = headOf(req, targetOf(args), scheme);
+      const rec = start(head, previousHop(head));
       if (!rec) return;
       injectHeaders(req, rec);
-      watchRequest(req, rec);
+      watchRequest(req, rec, head);
     });
     return req;
   };

@@ -1,5 +1,5 @@
 // The node:http2 client interceptor: patches connect(), then each session's request(). Each stream is one
-// exchange, watched passively (instance wrappers on write/end/push, errorMonitor, and 'response'/'close'
+// exchange, watched passively (shared _write/_writev/push hooks on the client stream prototype, errorMonitor, and 'response'/'close'
 // listeners that change nothing).
 import http2 = require('node:http2');
 import { syncBuiltinESMExports } from 'node:module';
@@ -9,6 +9,7 @@ import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromObject } from '../exchange/headers';
 import type { Headers, RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
+import { takeClaim } from './undici-h2';
 
 type AnyFn = (...args: any[]) => any;
 
@@ -38,61 +39,139 @@ function headOf(target: ReturnType<typeof authorityOf>, headers: OutgoingHttpHea
   };
 }
 
+let rstNames: Map<number, string> | undefined;
+/** `NGHTTP2_CANCEL` for 8: the name nghttp2 and Node's error messages use. */
+function rstCodeName(code: number): string {
+  if (!rstNames) {
+    rstNames = new Map();
+    const errorCodes = ['NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED', 'FRAME_SIZE_ERROR', 'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM', 'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED'];
+    const constants = http2.constants as unknown as Record<string, number>;
+    for (const name of errorCodes) if (typeof constants[`NGHTTP2_${name}`] === 'number') rstNames.set(constants[`NGHTTP2_${name}`], `NGHTTP2_${name}`);
+  }
+  return rstNames.get(code) ?? `NGHTTP2_${code}`;
+}
+
+// Per-stream state sits under one symbol on the stream, and the hooks are shared functions (on the client
+// stream prototype, installed on the first recorded stream, and as listeners that read `this`): no
+// closure, wrapper or own method is made per stream. Per-stream closures and instance wrappers cost
+// about 1.7 KB per in-flight stream (bench/memory-h2.js, BENCH_CLIENT=http2).
+interface Watch {
+  rec: Recorder;
+  responded: boolean;
+  ended: boolean;
+}
+const WATCH = Symbol('wiretap.h2watch');
+type Watched = ClientHttp2Stream & { [WATCH]?: Watch };
+
+const onBody = guard('http2.body', (w: Watch, chunk: unknown, encoding: unknown) => {
+  if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+    w.rec.requestChunk(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+  }
+});
+
+const onPush = guard('http2.push', (stream: ClientHttp2Stream, w: Watch, chunk: unknown) => {
+  if (chunk !== null) w.rec.responseChunk(chunk);
+  // A reset stream also pushes null (from _destroy): that is not the end of the body, 'error'/'close' decide.
+  // Neither is an end without response headers (a reset with NO_ERROR before any response): the app got
+  // no response, so 'close' records it as a failure.
+  else if (!stream.destroyed && w.responded) {
+    w.ended = true;
+    w.rec.end();
+  }
+});
+
+const recordResponse = guard('http2.response', (w: Watch, raw: unknown) => {
+  w.responded = true;
+  const headers = fromObject(raw as Record<string, string | string[]>);
+  const status = Number(headers[':status'] ?? 0);
+  for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
+  w.rec.response(status, headers);
+});
+const recordError = guard('http2.error', (w: Watch, err: unknown) => w.rec.fail(err));
+const recordClose = guard('http2.close', (stream: ClientHttp2Stream, w: Watch) => {
+  if (w.ended) return;
+  const code = stream.rstCode;
+  // Closed cleanly (NGHTTP2_NO_ERROR) after the response arrived: a normal end.
+  if (w.responded && !code && stream.readableEnded) return void w.rec.end();
+  w.rec.fail(Object.assign(new Error(w.responded ? 'stream closed before the response ended' : 'stream closed before a response'), {
+    code: code ? rstCodeName(code) : w.responded ? 'aborted' : 'no_response',
+  }));
+});
+
+// Shared listeners: `this` is the stream.
+function onResponse(this: Watched, raw: unknown): void {
+  const w = this[WATCH];
+  if (w) recordResponse(w, raw);
+}
+function onError(this: Watched, err: unknown): void {
+  const w = this[WATCH];
+  if (w) recordError(w, err);
+}
+function onClose(this: Watched): void {
+  const w = this[WATCH];
+  if (w) recordClose(this, w);
+}
+
+let hookedProto: Record<string, AnyFn> | undefined;
+let unhook: (() => void) | undefined;
+
+/** _write/_writev/push hooks on the client stream prototype (server streams have their own), installed once. */
+function hookPrototype(stream: ClientHttp2Stream): void {
+  const proto = Object.getPrototypeOf(stream) as Record<string, AnyFn> | null;
+  if (!proto || proto === hookedProto) return;
+  if (hookedProto) return; // one client stream class per process
+  hookedProto = proto;
+  const own = {
+    _write: Object.prototype.hasOwnProperty.call(proto, '_write') ? proto._write : undefined,
+    _writev: Object.prototype.hasOwnProperty.call(proto, '_writev') ? proto._writev : undefined,
+    push: Object.prototype.hasOwnProperty.call(proto, 'push') ? proto.push : undefined,
+  };
+  const originalWrite = proto._write;
+  const originalWritev = proto._writev;
+  const originalPush = proto.push;
+  // The request body is read in _write/_writev, below write()/end(): an error those throw (argument
+  // validation) is made before, so wiretap is not on its stack. Named as Node's own.
+  proto._write = function _write(this: Watched, ...args: unknown[]): unknown {
+    const w = this[WATCH];
+    if (w) onBody(w, args[0], args[1]);
+    return originalWrite.apply(this, args);
+  };
+  if (typeof originalWritev === 'function') {
+    proto._writev = function _writev(this: Watched, ...args: unknown[]): unknown {
+      const w = this[WATCH];
+      if (w && Array.isArray(args[0])) for (const entry of args[0] as { chunk: unknown; encoding?: unknown }[]) onBody(w, entry?.chunk, entry?.encoding);
+      return originalWritev.apply(this, args);
+    };
+  }
+  proto.push = function push(this: Watched, chunk: unknown, encoding?: BufferEncoding): unknown {
+    const w = this[WATCH];
+    if (w) onPush(this, w, chunk);
+    return originalPush.call(this, chunk, encoding);
+  };
+  unhook = () => {
+    for (const name of ['_write', '_writev', 'push'] as const) {
+      if (own[name]) proto[name] = own[name]!;
+      else delete proto[name];
+    }
+    hookedProto = undefined;
+  };
+}
+
 function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
-  let responded = false;
-  let ended = false;
-  const onBody = guard('http2.body', (chunk: unknown, encoding: unknown) => {
-    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
-      rec.requestChunk(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
-    }
-  });
-  const write = stream.write;
-  stream.write = function wiretapWrite(this: ClientHttp2Stream, ...args: unknown[]) {
-    onBody(args[0], args[1]);
-    return (write as AnyFn).apply(this, args);
-  } as typeof stream.write;
-  const end = stream.end;
-  stream.end = function wiretapEnd(this: ClientHttp2Stream, ...args: unknown[]) {
-    onBody(args[0], args[1]);
-    return (end as AnyFn).apply(this, args);
-  } as typeof stream.end;
-
-  const onPush = guard('http2.push', (chunk: unknown) => {
-    if (chunk !== null) rec.responseChunk(chunk);
-    // A reset stream also pushes null (from _destroy): that is not the end of the body, 'error'/'close' decide.
-    else if (!stream.destroyed) {
-      ended = true;
-      rec.end();
-    }
-  });
-  const push = stream.push;
-  stream.push = function wiretapPush(this: ClientHttp2Stream, chunk: unknown, encoding?: BufferEncoding) {
-    onPush(chunk);
-    return push.call(this, chunk, encoding);
-  } as typeof stream.push;
-
-  const onResponse = guard('http2.response', (raw: unknown) => {
-    responded = true;
-    const headers = fromObject(raw as Record<string, string | string[]>);
-    const status = Number(headers[':status'] ?? 0);
-    for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
-    rec.response(status, headers);
-  });
-  const onError = guard('http2.error', (err: unknown) => rec.fail(err));
-  const onClose = guard('http2.close', () => {
-    if (ended) return;
-    const code = stream.rstCode;
-    // Closed cleanly (NGHTTP2_NO_ERROR) after the response arrived: a normal end.
-    if (responded && !code && stream.readableEnded) return void rec.end();
-    rec.fail(Object.assign(new Error(responded ? 'stream closed before the response ended' : 'stream closed before a response'), {
-      code: code ? `NGHTTP2_${code}` : 'aborted',
-    }));
-  });
+  hookPrototype(stream);
+  (stream as Watched)[WATCH] = { rec, responded: false, ended: false };
   // No wrapper on stream.emit: it would show in the stack Node prints for an unhandled 'error'. errorMonitor
   // observes errors without handling them; Node never counts 'response' or 'close' listeners.
   stream.on('response', onResponse);
   stream.on(errorMonitor, onError);
   stream.on('close', onClose);
+}
+
+function hasHeader(headers: OutgoingHttpHeaders | undefined, lowerName: string): boolean {
+  if (!headers) return false;
+  if (headers[lowerName] !== undefined) return true;
+  for (const k in headers) if (k.toLowerCase() === lowerName) return true;
+  return false;
 }
 
 function watchSession(session: ClientHttp2Session, authority: unknown, start: StartRecording): void {
@@ -102,12 +181,18 @@ function watchSession(session: ClientHttp2Session, authority: unknown, start: St
     let rec: Recorder | undefined;
     let sent = headers;
     safely('http2.request', () => {
+      // undici's own stream (allowH2): the undici interceptor records it.
+      if (takeClaim(headers)) return;
       rec = start(headOf(target, headers));
-      if (rec?.inject) {
-        const have = new Set(Object.keys(headers ?? {}).map((k) => k.toLowerCase()));
-        const extra = Object.entries(rec.inject).filter(([k]) => !have.has(k.toLowerCase()));
-        // A copy: the app's own headers object is never changed.
-        if (extra.length) sent = { ...(headers ?? {}), ...Object.fromEntries(extra) };
+      const inject = rec?.inject;
+      if (inject) {
+        // The pipeline already left out what the request carries (head.headers are lower-case); the app
+        // may have used any case, so compare lower-cased. A copy: the app's own object is never changed.
+        let copy: OutgoingHttpHeaders | undefined;
+        for (const name in inject) {
+          if (!hasHeader(headers, name)) (copy ??= { ...(headers ?? {}) })[name] = inject[name];
+        }
+        if (copy) sent = copy;
       }
     });
     const stream = (request as AnyFn).call(this, sent, ...rest) as ClientHttp2Stream;
@@ -131,6 +216,7 @@ export const http2Interceptor: Interceptor = {
     Object.assign(http2, { connect: patched });
     syncBuiltinESMExports();
     return () => {
+      unhook?.();
       Object.assign(http2, { connect });
       syncBuiltinESMExports();
     };

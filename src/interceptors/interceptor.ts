@@ -9,11 +9,15 @@ export interface Recorder {
   readonly wantsBodies: boolean;
   /** A request header the interceptor only learns after start (e.g. set with setHeader before the first write). */
   requestHeaders(headers: Headers): void;
+  /** The HTTP version the transport actually used, when it is only known after start (undici with allowH2). */
+  protocolVersion(version: string): void;
   requestChunk(chunk: unknown, encoding?: BufferEncoding): void;
   /** The request body could not be observed (e.g. a stream on an old undici). */
   requestBodyUnknown(): void;
   response(status: number, headers: Headers): void;
   responseChunk(chunk: unknown): void;
+  /** A small handle on this hop for the next hop of a followed redirect (passed to start()). */
+  asPreviousHop(): unknown;
   /** The exchange finished normally (the whole response body arrived). */
   end(): void;
   /** The exchange failed. Calls after the first end/fail are ignored. */
@@ -21,7 +25,7 @@ export interface Recorder {
 }
 
 /** Returns undefined when this request is not to be recorded (wiretap's own export, tracing suppressed, ...). */
-export type StartRecording = (head: RequestHead) => Recorder | undefined;
+export type StartRecording = (head: RequestHead, previousHop?: unknown) => Recorder | undefined;
 
 export interface Interceptor {
   name: string;

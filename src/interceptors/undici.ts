@@ -11,6 +11,8 @@ import { fromFlatList, fromRawString } from '../exchange/headers';
 import type { Headers, RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
 import { UNDICI_CHANNELS as CH } from './channels';
+import { claimNextStream } from './undici-h2';
+import { noteRedirect, previousHop } from './redirects';
 
 interface UndiciRequest {
   origin?: string | URL;
@@ -80,7 +82,8 @@ function headOf(request: UndiciRequest): RequestHead {
 }
 
 function onCreate(start: StartRecording, request: UndiciRequest): void {
-  const rec = start(headOf(request));
+  const head = headOf(request);
+  const rec = start(head, previousHop(head));
   if (!rec) return;
   recorders.set(request, rec);
   if (rec.inject && typeof request.addHeader === 'function') {
@@ -107,14 +110,78 @@ function onCreate(start: StartRecording, request: UndiciRequest): void {
 
 type Listener = (message: unknown) => void;
 
+function isHttp2Head(head: string): boolean {
+  const eol = head.indexOf('\r\n');
+  const firstLine = eol < 0 ? head : head.slice(0, eol);
+  return !/ HTTP\/1\.[01]$/.test(firstLine) && head.includes(':method: ');
+}
+
+// undici >= 7.17 (Node 24's fetch included) installs its NODE_DEBUG=undici/fetch subscribers only if the
+// channels it logs (`undici:request:headers/trailers/error`, `undici:client:*`) have no subscriber yet when
+// it loads; a preload that subscribed first would silence "received response", "trailers received",
+// "errored". So at preload wiretap subscribes only to channels undici does not check (create, body chunks),
+// and to the checked ones on the first `create`: by then the copy that publishes it has loaded and decided.
+const EARLY = [CH.create, CH.bodyChunkSent, CH.bodyChunkReceived] as const;
+
+/**
+ * Keeps `ours` the last subscriber of one channel. wiretap adds trace headers from its `create` subscriber;
+ * subscribed first (at preload), it would run before every other one, and an app, another agent or
+ * undici's own tests subscribed later would see a header list they did not make. Run last, they see the
+ * request as the app made it, and wiretap sees headers another tracer added (and then adds none).
+ * The cost: an own `subscribe` property on that one channel object, which re-appends ours after each
+ * new subscriber (channels copy their subscriber list on change, so a publish in progress is unaffected).
+ */
+function keepLast(name: string, ours: Listener): () => void {
+  type Subscribable = { subscribe(fn: Listener): unknown; unsubscribe(fn: Listener): boolean };
+  const channel = diagnosticsChannel.channel(name) as unknown as Subscribable;
+  if (Object.prototype.hasOwnProperty.call(channel, 'subscribe')) return () => {};
+  channel.subscribe = function subscribe(this: Subscribable, subscription: Listener) {
+    const proto = Object.getPrototypeOf(this) as Subscribable;
+    const result = proto.subscribe.call(this, subscription);
+    if (subscription !== ours) {
+      safely('undici.order', () => {
+        // Only while ours is subscribed, and only when it is not the only one: the channel stays active.
+        if (proto.unsubscribe.call(this, ours)) proto.subscribe.call(this, ours);
+      });
+    }
+    return result;
+  };
+  return () => {
+    delete (channel as { subscribe?: unknown }).subscribe;
+  };
+}
+
 export const undiciInterceptor: Interceptor = {
   name: 'undici',
   install(start) {
+    let lateSubscribed = false;
+    const subscribeLate = () => {
+      lateSubscribed = true;
+      for (const [name, fn] of Object.entries(listeners)) if (!(EARLY as readonly string[]).includes(name)) diagnosticsChannel.subscribe(name, fn);
+    };
     const listeners: Record<string, Listener> = {
-      [CH.create]: guard('undici.create', (m: unknown) => onCreate(start, (m as { request: UndiciRequest }).request)),
+      [CH.create]: guard('undici.create', (m: unknown) => {
+        if (!lateSubscribed) subscribeLate();
+        onCreate(start, (m as { request: UndiciRequest }).request);
+      }),
+      // Published with the head undici sends. HTTP/1.1 heads start with the request line; an HTTP/2 one
+      // (allowH2) is a list of fields with the pseudo-headers, published right before the session.request()
+      // that carries this same exchange.
+      [CH.sendHeaders]: guard('undici.sendHeaders', (m: unknown) => {
+        const { request, headers } = m as { request: UndiciRequest; headers: unknown };
+        if (typeof headers !== 'string' || !isHttp2Head(headers)) return;
+        const rec = recorders.get(request);
+        if (!rec) return;
+        rec.protocolVersion('2');
+        claimNextStream(request.method || 'GET', request.path || '/');
+      }),
       [CH.headers]: guard('undici.headers', (m: unknown) => {
-        const { request, response } = m as { request: object; response: { statusCode: number; headers: Buffer[] } };
-        recorders.get(request)?.response(response.statusCode, fromFlatList(response.headers));
+        const { request, response } = m as { request: UndiciRequest; response: { statusCode: number; headers: Buffer[] } };
+        const rec = recorders.get(request);
+        if (!rec) return;
+        const headers = fromFlatList(response.headers);
+        rec.response(response.statusCode, headers);
+        if (response.statusCode >= 300 && response.statusCode < 400) noteRedirect(headOf(request), response.statusCode, headers, rec);
       }),
       [CH.bodyChunkSent]: guard('undici.bodyChunkSent', (m: unknown) => {
         const { request, chunk } = m as { request: object; chunk: unknown };
@@ -141,9 +208,13 @@ export const undiciInterceptor: Interceptor = {
         }
       }),
     };
-    for (const [name, fn] of Object.entries(listeners)) diagnosticsChannel.subscribe(name, fn);
+    for (const name of EARLY) diagnosticsChannel.subscribe(name, listeners[name]);
+    const restoreOrder = keepLast(CH.create, listeners[CH.create]);
     return () => {
-      for (const [name, fn] of Object.entries(listeners)) safely('undici.unsubscribe', () => diagnosticsChannel.unsubscribe(name, fn));
+      restoreOrder();
+      for (const [name, fn] of Object.entries(listeners)) {
+        if (lateSubscribed || (EARLY as readonly string[]).includes(name)) safely('undici.unsubscribe', () => diagnosticsChannel.unsubscribe(name, fn));
+      }
     };
   },
 };

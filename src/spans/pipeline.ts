@@ -10,6 +10,7 @@ import {
   trace,
   type Context,
   type Span,
+  type SpanContext,
   type Tracer,
   type TextMapSetter,
 } from '@opentelemetry/api';
@@ -94,9 +95,11 @@ export class Pipeline {
 
   constructor(readonly options: PipelineOptions) {}
 
-  readonly start: StartRecording = (head: RequestHead) => {
+  readonly start: StartRecording = (head: RequestHead, previousHop?: unknown) => {
     try {
-      const active = context.active();
+      // The next hop of a followed redirect: same parent as the hop before it (see interceptors/redirects.ts).
+      const hop = previousHop instanceof RedirectHop ? previousHop : undefined;
+      const active = hop ? hop.parent : context.active();
       if (isTracingSuppressed(active)) return undefined;
       const ignore = this.options.ignore;
       if (ignore && ignore.length) {
@@ -107,7 +110,7 @@ export class Pipeline {
         return undefined;
       }
       const decoder = this.options.registry.match(head);
-      const recording = new Recording(this, head, decoder, active);
+      const recording = new Recording(this, head, decoder, active, hop);
       this.inflight.add(recording);
       return recording;
     } catch (err) {
@@ -127,6 +130,15 @@ export class Pipeline {
   }
 }
 
+/** What the next hop of a redirect needs from the one before it: its parent, its span, its count. */
+class RedirectHop {
+  constructor(
+    readonly parent: Context,
+    readonly previous: SpanContext,
+    readonly resendCount: number,
+  ) {}
+}
+
 export class Recording implements Recorder {
   readonly span: Span;
   readonly inject: Record<string, string> | undefined;
@@ -135,12 +147,14 @@ export class Recording implements Recorder {
   private requestBody?: BodyCollector;
   private responseBody?: BodyCollector;
   private done = false;
+  private readonly resendCount: number;
 
   constructor(
     private readonly pipeline: Pipeline,
     head: RequestHead,
     private decoder: Decoder,
-    parent: ReturnType<typeof context.active>,
+    private readonly parent: Context,
+    hop?: RedirectHop,
   ) {
     const startTime = now();
     let kindHint: DecodedKind | undefined;
@@ -158,10 +172,13 @@ export class Recording implements Recorder {
           [A.ATTR_HTTP_REQUEST_METHOD]: head.method,
           [A.ATTR_SERVER_ADDRESS]: head.host,
           [A.ATTR_SERVER_PORT]: head.port,
+          ...(hop ? { [A.ATTR_HTTP_REQUEST_RESEND_COUNT]: hop.resendCount } : undefined),
         },
+        links: hop ? [{ context: hop.previous }] : undefined,
       },
       parent,
     );
+    this.resendCount = hop?.resendCount ?? 0;
     this.exchange = { request: head, timings: { start: startTime } };
     const { config } = pipeline.options;
     this.wantsBodies = this.span.isRecording() && config.captureBodies !== 'off';
@@ -197,6 +214,14 @@ export class Recording implements Recorder {
 
   requestHeaders(headers: Headers): void {
     Object.assign(this.exchange.request.headers, headers);
+  }
+
+  asPreviousHop(): unknown {
+    return new RedirectHop(this.parent, this.span.spanContext(), this.resendCount + 1);
+  }
+
+  protocolVersion(version: string): void {
+    if (!this.done) this.exchange.request.protocolVersion = version;
   }
 
   requestChunk(chunk: unknown, encoding?: BufferEncoding): void {

@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Working directory; a fresh temp dir by default. */
   cwd?: string;
   timeoutMs?: number;
+  /** The node binary; NODE (WIRETAP_TEST_NODE or this process's) by default. */
+  node?: string;
   /** Called with all stdout so far each time more arrives (e.g. to send a signal once the app is ready). */
   onStdout?: (soFar: string, child: ChildProcess) => void;
 }
@@ -76,7 +78,7 @@ export function runApp(options: RunOptions): Promise<RunResult> {
   const script = path.isAbsolute(options.app) ? options.app : path.join(REPO, options.app);
   const argv = [...preloadArgs(options.preload ?? 'cjs'), script, ...(options.args ?? [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? NODE, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
