@@ -117,7 +117,8 @@ function putBody(
 ): void {
   if (text === undefined || text === '') return;
   let cut = truncated;
-  if (Buffer.byteLength(text) > cap) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a short text needs no byte count.
+  if (text.length * 3 > cap && Buffer.byteLength(text) > cap) {
     text = utf8Prefix(Buffer.from(text).subarray(0, cap), true);
     cut = true;
   }
