@@ -88,7 +88,14 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
       const end = stringEnd(text, i);
       const stop = end < 0 ? n : end;
       if (top && top.isObject && top.expectKey) {
-        if (end < 0) break; // cut inside a key: no value follows
+        if (end < 0) {
+          // Cut inside a key (or a text that only looks like JSON): no value follows, but the rest is text
+          // that may hold a secret.
+          const raw = text.slice(i + 1);
+          const red = scope.cutValue(raw);
+          if (red !== raw) replace(i + 1, n, red);
+          break;
+        }
         top.key = decodeString(text.slice(i, end));
         top.expectKey = false;
       } else if (valueMasked(top)) {

@@ -49,6 +49,8 @@ const KEY_CACHE_MAX = 5000;
 const SCOPE_CACHE_MAX = 1000;
 const URL_CACHE_MAX = 2000;
 const URL_CACHE_MAX_LENGTH = 2048;
+const TEXT_CACHE_MAX = 2000;
+const TEXT_CACHE_MAX_LENGTH = 256;
 
 function parseDisabled(names: readonly string[]): Set<string> {
   const known = new Set(defaultRuleNames());
@@ -288,7 +290,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
       return formLike ? redactForm(text, scopeFor(options), truncated) : mislabelled(text, options, truncated);
     }
     if (type.includes('xml') || ((!type || type.startsWith('text/html')) && looksLikeXml(text))) {
-      return redactXml(text, scopeFor(options), truncated);
+      // The detectors and pair rules over the result too: markup the tokenizer copies as it is (a malformed
+      // tag, an HTML attribute `href="…?token=…"`) may still hold a secret.
+      return loosePairs(detect(redactXml(text, scopeFor(options), truncated)));
     }
     return mislabelled(text, options, truncated);
   }
@@ -298,7 +302,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
    * form, text labelled anything): XML markup is read as XML, everything else gets the free-text rules.
    */
   function mislabelled(text: string, options: BodyRedactOptions | undefined, truncated: boolean): string {
-    return looksLikeXml(text) ? loose(redactXml(text, scopeFor(options), truncated), truncated) : loose(text, truncated);
+    return looksLikeXml(text) ? loosePairs(detect(redactXml(text, scopeFor(options), truncated))) : loose(text, truncated);
   }
 
   function json(value: unknown, options?: BodyRedactOptions): unknown {
@@ -323,6 +327,19 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return walk(value, [], false);
   }
 
+  // Short texts recur (table and queue names, error codes a decoder puts on the span): remembered, bounded.
+  const texts = new Map<string, string>();
+  function text(t: string): string {
+    if (t.length > TEXT_CACHE_MAX_LENGTH) return loose(t, false);
+    let out = texts.get(t);
+    if (out === undefined) {
+      out = loose(t, false);
+      if (texts.size >= TEXT_CACHE_MAX) texts.clear();
+      texts.set(t, out);
+    }
+    return out;
+  }
+
   return {
     headers(headers: Headers): Headers {
       const out: Headers = {};
@@ -334,7 +351,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
     query: (q) => query(q),
     body,
     json,
-    text: (t) => loose(t, false),
+    text,
     isSensitiveKey,
   };
 }
