@@ -146,6 +146,7 @@ async function coldPaths({ configs, reps, appEnv, baseEnv, log }) {
         cpuMs: stat(rs.map((x) => x.cpuMs)),
         wallMs: stat(rs.map((x) => x.wallMs)),
         firstCallMs: rs[0].firstCallMs === undefined ? undefined : stat(rs.map((x) => x.firstCallMs)),
+        firstCallCpuMs: rs[0].firstCallCpuMs === undefined ? undefined : stat(rs.map((x) => x.firstCallCpuMs)),
       };
     }
   }

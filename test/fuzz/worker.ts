@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { check, exchanges } from './exchange';
 
+if (!parentPort) throw new Error('test/fuzz/worker.js runs in a worker thread started by exchanges.test.js');
 const { seed, numRuns } = workerData as { seed: number; numRuns: number };
 let index = 0;
 const result = fc.check(
