@@ -297,9 +297,10 @@ async function main() {
   }
   servers.close();
   results.totalSeconds = (Date.now() - T0) / 1000;
+  // The raw results first: a render that fails must not lose the run.
+  fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(results, null, 2));
   const md = render(results);
   if (ONLY.length === 0) fs.writeFileSync(path.join(__dirname, 'results.md'), md);
-  fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(results, null, 2));
   process.stdout.write(md + '\n');
   log(`done in ${results.totalSeconds.toFixed(0)} s${ONLY.length ? ' (partial run: results.md not written)' : ''}; raw results in ${tmp}/results.json`);
   fs.rmSync(path.join(tmp, 'spans.jsonl'), { force: true });
@@ -388,31 +389,31 @@ function renderHeadline(R, B) {
 function headlineTargets(R) {
   const t = [];
   if (R.whole) {
-    for (const n of ['json', 'proto', 'file']) {
+    for (const n of ['json', 'proto', 'file'].filter((k) => R.whole[k])) {
       const ratio = R.whole[n].cpuMs.median / R.whole.none.cpuMs.median;
       t.push([`(H) GetItem whole-process CPU, ${R.whole[n].label} ≤ 1.15× no agent`, `${f(ratio, 3)}×`, ratio <= 1.15]);
     }
     const rss = R.whole.json.maxRssMB.median - R.whole.none.maxRssMB.median;
     t.push(['(H) steady RSS, OTLP http/json ≤ +20 MB', `+${f(rss)} MB`, rss <= 20]);
   }
-  if (R.whole200k) {
+  if (R.whole200k && R.whole200k.json) {
     const ratio = R.whole200k.json.cpuMs.median / R.whole200k.none.cpuMs.median;
     t.push(['(H) GetItem 200 KB whole-process CPU, OTLP http/json ≤ 1.15×', `${f(ratio, 3)}×`, ratio <= 1.15]);
   }
   if (R.instructions) {
-    for (const n of ['json', 'proto']) {
+    for (const n of ['json', 'proto'].filter((k) => R.instructions[k] && R.instructions.none)) {
       const rel = (R.instructions[n].perCall / R.instructions.none.perCall - 1) * 100;
       t.push([`(I) instructions per call, ${R.instructions[n].label} ≤ +15%`, `+${f(rel, 1)}%`, rel <= 15]);
     }
   }
   if (R.cold) {
     const [pre] = Object.values(R.cold);
-    const p = pre.file.cpuMs.median - pre.none.cpuMs.median;
+    const p = !pre.file ? NaN : pre.file.cpuMs.median - pre.none.cpuMs.median;
     t.push(['(K) preload alone ≤ +20 ms CPU (`node -e 0`, file exporter)', `+${f(p, 1)} ms`, p <= 20]);
   }
   if (R.whole) {
     // The first call's own CPU in the app (module loading included); wall time moves with the machine's load.
-    for (const n of ['json', 'file']) {
+    for (const n of ['json', 'file'].filter((k) => R.whole[k])) {
       const fc = R.whole[n].firstCallCpuMs.median - R.whole.none.firstCallCpuMs.median;
       const wall = R.whole[n].firstCallMs.median - R.whole.none.firstCallMs.median;
       t.push([`(K) first call ≤ +30 ms, ${R.whole[n].label}`, `+${f(fc, 1)} ms CPU (wall +${f(wall, 1)} ms)`, fc <= 30]);
