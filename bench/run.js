@@ -441,6 +441,7 @@ function render(R) {
     `- Servers (fake DynamoDB, plain HTTP, OTLP receivers) run in the orchestrator process on 127.0.0.1.`,
     `- CPU = user + system CPU of the whole client process (all threads) over the timed loop, after a warm-up; peak RSS = \`process.resourceUsage().maxRSS\`.`,
     `- Total bench time: ${f(R.totalSeconds, 0)} s.`,
+    ...(R.note ? ['', R.note] : []),
     '',
   ];
   const targets = headlineTargets(R);
