@@ -8,9 +8,11 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startServers } = require('./servers');
+const whole = require('./whole');
 
 const ROOT = path.join(__dirname, '..');
-const REGISTER = path.join(ROOT, 'dist', 'register.js');
+// BENCH_REGISTER: measure another build of the agent (e.g. a saved copy of dist/ for a before/after run).
+const REGISTER = process.env.BENCH_REGISTER || path.join(ROOT, 'dist', 'register.js');
 const OTEL_PRELOAD = path.join(__dirname, 'preload-otel.js');
 const APPS = path.join(__dirname, 'apps');
 const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -24,6 +26,13 @@ const COUNTS = {
   loops: num('BENCH_LOOP_CALLS', 5000),
   startupReps: num('BENCH_STARTUP_REPS', 15),
   memory: num('BENCH_MEMORY_CALLS', 100000),
+  // Headline whole-process runs, cachegrind (short/long: the marginal count per call), cold paths.
+  whole: num('BENCH_WHOLE_CALLS', 6000),
+  wholeRuns: num('BENCH_WHOLE_RUNS', 5),
+  whole200k: num('BENCH_WHOLE_200K_CALLS', 1500),
+  igShort: num('BENCH_IG_SHORT', 200),
+  igLong: num('BENCH_IG_LONG', 1200),
+  coldReps: num('BENCH_COLD_REPS', 11),
 };
 const CONCURRENCY = 16;
 const ONLY = (process.env.BENCH_ONLY || '').split(',').filter(Boolean);
@@ -52,6 +61,29 @@ function configurations(ports) {
       receiver: true,
     },
     { name: 'otel', label: 'OpenTelemetry contrib (OTLP)', env: { NODE_OPTIONS: `--require ${OTEL_PRELOAD}`, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }, receiver: true },
+  ];
+}
+
+/**
+ * The headline configurations: the realistic export paths (file, OTLP http/json, OTLP http/protobuf to a
+ * receiver on 127.0.0.1) against no agent and the OpenTelemetry contrib stack (OTLP http/protobuf).
+ */
+function headlineConfigurations(ports) {
+  const otlpUrl = `http://127.0.0.1:${ports.otlp}/v1/traces`;
+  const wiretap = { NODE_OPTIONS: `--require ${REGISTER}` };
+  return [
+    { name: 'none', label: 'no agent', env: {} },
+    { name: 'file', label: 'wiretap, file exporter (default)', env: { ...wiretap, WIRETAP_FILE: path.join(tmp, 'spans.jsonl') } },
+    { name: 'json', label: 'wiretap, OTLP http/json', env: { ...wiretap, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }, receiver: true },
+    { name: 'proto', label: 'wiretap, OTLP http/protobuf', env: { ...wiretap, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }, receiver: true },
+    { name: 'otel', label: 'OpenTelemetry contrib, OTLP http/protobuf (no bodies)', env: { NODE_OPTIONS: `--require ${OTEL_PRELOAD}`, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }, receiver: true },
+    // BENCH_REGISTER_BEFORE=<another build's dist/register.js>: that build too, interleaved in the same run.
+    ...(process.env.BENCH_REGISTER_BEFORE
+      ? [
+          { name: 'file-before', label: 'before: wiretap, file exporter', env: { NODE_OPTIONS: `--require ${process.env.BENCH_REGISTER_BEFORE}`, WIRETAP_FILE: path.join(tmp, 'spans.jsonl') } },
+          { name: 'json-before', label: 'before: wiretap, OTLP http/json', env: { NODE_OPTIONS: `--require ${process.env.BENCH_REGISTER_BEFORE}`, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }, receiver: true },
+        ]
+      : []),
   ];
 }
 
@@ -214,6 +246,30 @@ async function main() {
   const results = { machine: machine(), counts: COUNTS, runs: RUNS };
   log(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; ${RUNS} runs per configuration`);
 
+  // BENCH_CONFIGS=none,json: only these headline configurations (a partial run; no-agent counts do not change).
+  const pickConfigs = (process.env.BENCH_CONFIGS || '').split(',').filter(Boolean);
+  const hconfigs = headlineConfigurations(ports).filter((c) => pickConfigs.length === 0 || pickConfigs.includes(c.name));
+  const wholeEnv = (table, calls) => ({ BENCH_DDB_PORT: String(ports.ddb), BENCH_TABLE: table, BENCH_CALLS: String(calls), BENCH_CONCURRENCY: String(CONCURRENCY) });
+  const receiverHooks = {
+    prepare: () => servers.otlp.reset(),
+    collect: (c, result) => {
+      if (c.receiver) Object.assign(result, { otlpRequests: servers.otlp.stats.requests, otlpSpans: servers.otlp.stats.spans });
+      fs.rmSync(path.join(tmp, 'spans.jsonl'), { force: true });
+    },
+  };
+  if (want('h')) {
+    const common = { configs: hconfigs, runs: COUNTS.wholeRuns, baseEnv, log, ...receiverHooks };
+    results.whole = await whole.wholeProcess({ ...common, label: '(H) whole process, GetItem', app: 'whole.js', appEnv: wholeEnv('small', COUNTS.whole) });
+    results.whole200k = await whole.wholeProcess({ ...common, label: '(H) whole process, GetItem 200 KB', app: 'whole.js', appEnv: wholeEnv('big200k', COUNTS.whole200k) });
+  }
+  if (want('i')) {
+    log(`(I) instructions per call under cachegrind (${COUNTS.igShort} vs ${COUNTS.igLong} calls)`);
+    results.instructions = await whole.instructions({ configs: hconfigs, baseEnv, log, label: '(I)', app: 'whole.js', appEnv: wholeEnv('small', 0), short: COUNTS.igShort, long: COUNTS.igLong });
+  }
+  if (want('k')) {
+    log('(K) cold paths');
+    results.cold = await whole.coldPaths({ configs: hconfigs, reps: COUNTS.coldReps, baseEnv, log, appEnv: wholeEnv('small', 0) });
+  }
   const ddbEnv = (table, calls, warmup) => ({ BENCH_DDB_PORT: String(ports.ddb), BENCH_TABLE: table, BENCH_CALLS: String(calls), BENCH_WARMUP: String(warmup), BENCH_CONCURRENCY: String(CONCURRENCY) });
   if (want('a')) results.a = await interleaved('(a) DynamoDB GetItem', configs, servers, 'dynamodb.js', ddbEnv('small', COUNTS.small, 500));
   if (want('b')) {
@@ -241,17 +297,139 @@ async function main() {
   }
   servers.close();
   results.totalSeconds = (Date.now() - T0) / 1000;
+  // The raw results first: a render that fails must not lose the run.
+  fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(results, null, 2));
   const md = render(results);
   if (ONLY.length === 0) fs.writeFileSync(path.join(__dirname, 'results.md'), md);
-  fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(results, null, 2));
   process.stdout.write(md + '\n');
   log(`done in ${results.totalSeconds.toFixed(0)} s${ONLY.length ? ' (partial run: results.md not written)' : ''}; raw results in ${tmp}/results.json`);
   fs.rmSync(path.join(tmp, 'spans.jsonl'), { force: true });
   fs.rmSync(path.join(tmp, 'startup.jsonl'), { force: true });
 }
 
+const BASELINE = path.join(__dirname, 'baseline.json');
+
+/** The headline: whole-process CPU, instructions per call, cold paths; with the committed "before" run beside it when there is one. */
+function renderHeadline(R, B) {
+  const out = [];
+  const hc = R.whole || R.instructions || (R.cold && Object.values(R.cold)[0]);
+  if (!hc) return out;
+  const labelOf = (n) => (R.whole?.[n] || R.instructions?.[n] || hc[n] || { label: n }).label;
+  const before = (get) => {
+    try {
+      const v = get(B);
+      return v === undefined || Number.isNaN(v) ? undefined : v;
+    } catch {
+      return undefined;
+    }
+  };
+  const pair = (now, then, d, unit = '') => (then === undefined ? `${f(now, d)}${unit}` : `${f(now, d)}${unit} (before ${f(then, d)}${unit})`);
+  out.push('## Headline: whole process', '');
+  out.push(
+    'Every figure here is a whole process as an app runs it: preload, module loading, the first call, the timed calls and the exit flush (with any child process the agent waits for), measured from outside with bash `time` (user + sys, wait4 rusage). Configurations interleaved, one process per run; median and spread (max − min over the median) of the runs. "before" is the committed baseline run (`bench/baseline.json`), measured on the same machine before this branch\'s changes.',
+    '',
+  );
+  if (R.whole) {
+    const w = R.whole;
+    const n0 = w.none.cpuMs.median;
+    out.push(`### DynamoDB GetItem, small item: ${w.none.calls} calls + 1 first call, concurrency ${CONCURRENCY}`, '');
+    out.push('| configuration | process CPU ms | spread | × no agent | first call CPU ms | first call wall ms | peak RSS MB | + RSS MB | OTLP requests / spans |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const n of Object.keys(w)) {
+      const r = w[n];
+      const ratio = r.cpuMs.median / n0;
+      const bRatio = before((b) => b.whole[n].cpuMs.median / b.whole.none.cpuMs.median);
+      const req = r.otlpRequests === undefined ? '–' : `${r.otlpRequests} / ${r.otlpSpans}`;
+      const fcCpu = r.firstCallCpuMs && r.firstCallCpuMs.runs.length ? r.firstCallCpuMs.median : undefined;
+      out.push(`| ${labelOf(n)} | ${f(r.cpuMs.median, 0)} | ±${f((r.cpuMs.spread * 100) / 2, 1)}% | ${pair(ratio, bRatio, 3, '×')} | ${pair(fcCpu, before((b) => b.whole[n].firstCallCpuMs.median), 1)} | ${f(r.firstCallMs.median, 1)} | ${f(r.maxRssMB.median)} | ${f(r.maxRssMB.median - w.none.maxRssMB.median)} | ${req} |`);
+    }
+    out.push('');
+  }
+  if (R.whole200k) {
+    const w = R.whole200k;
+    const n0 = w.none.cpuMs.median;
+    out.push(`### GetItem, 200 KB response: ${w.none.calls} calls + 1, concurrency ${CONCURRENCY}`, '');
+    out.push('| configuration | process CPU ms | spread | × no agent | peak RSS MB |', '|---|---:|---:|---:|---:|');
+    for (const n of Object.keys(w)) {
+      const r = w[n];
+      const bRatio = before((b) => b.whole200k[n].cpuMs.median / b.whole200k.none.cpuMs.median);
+      out.push(`| ${labelOf(n)} | ${f(r.cpuMs.median, 0)} | ±${f((r.cpuMs.spread * 100) / 2, 1)}% | ${pair(r.cpuMs.median / n0, bRatio, 3, '×')} | ${f(r.maxRssMB.median)} |`);
+    }
+    out.push('');
+  }
+  if (R.instructions) {
+    const I = R.instructions;
+    out.push(`### Instructions per call (cachegrind)`, '', `\`valgrind --tool=cachegrind --cache-sim=no\`, whole process with all its threads; (I(${R.counts.igLong} calls) − I(${R.counts.igShort} calls)) / ${R.counts.igLong - R.counts.igShort}, so start-up and exit cancel out. One run per configuration: the count repeats to well under 1%.`, '');
+    out.push('| configuration | M instructions per call | vs no agent |', '|---|---:|---:|');
+    for (const n of Object.keys(I)) {
+      const r = I[n];
+      const rel = (r.perCall / I.none.perCall - 1) * 100;
+      const bRel = before((b) => (b.instructions[n].perCall / b.instructions.none.perCall - 1) * 100);
+      out.push(`| ${labelOf(n)} | ${pair(r.perCall / 1e6, before((b) => b.instructions[n].perCall / 1e6), 3)} | ${n === 'none' ? '–' : pair(rel, bRel, 1, '%')} |`);
+    }
+    out.push('');
+  }
+  if (R.cold) {
+    out.push('### Cold paths', '', `Whole-process CPU and wall time, median of ${R.counts.coldReps} runs per configuration (interleaved, after one untimed round). "first call" is the wall time of the first \`client.send()\` as the app sees it.`, '');
+    out.push('| case | configuration | process CPU ms | + vs no agent | wall ms | first call ms | + vs no agent |', '|---|---|---:|---:|---:|---:|---:|');
+    for (const [k, byName] of Object.entries(R.cold)) {
+      for (const n of Object.keys(byName)) {
+        const r = byName[n];
+        const add = r.cpuMs.median - byName.none.cpuMs.median;
+        const bAdd = before((b) => b.cold[k][n].cpuMs.median - b.cold[k].none.cpuMs.median);
+        const fc = r.firstCallMs ? f(r.firstCallMs.median, 1) : '–';
+        const fcAdd = r.firstCallMs ? pair(r.firstCallMs.median - byName.none.firstCallMs.median, before((b) => b.cold[k][n].firstCallMs.median - b.cold[k].none.firstCallMs.median), 1) : '–';
+        out.push(`| ${k} | ${labelOf(n)} | ${f(r.cpuMs.median, 0)} ±${f((r.cpuMs.spread * 100) / 2, 0)}% | ${n === 'none' ? '–' : pair(add, bAdd, 1)} | ${f(r.wallMs.median, 0)} | ${fc} | ${n === 'none' ? '–' : fcAdd} |`);
+      }
+    }
+    out.push('');
+  }
+  return out;
+}
+
+function headlineTargets(R) {
+  const t = [];
+  if (R.whole) {
+    for (const n of ['json', 'proto', 'file'].filter((k) => R.whole[k])) {
+      const ratio = R.whole[n].cpuMs.median / R.whole.none.cpuMs.median;
+      t.push([`(H) GetItem whole-process CPU, ${R.whole[n].label} ≤ 1.15× no agent`, `${f(ratio, 3)}×`, ratio <= 1.15]);
+    }
+    const rss = R.whole.json.maxRssMB.median - R.whole.none.maxRssMB.median;
+    t.push(['(H) steady RSS, OTLP http/json ≤ +20 MB', `+${f(rss)} MB`, rss <= 20]);
+  }
+  if (R.whole200k && R.whole200k.json) {
+    const ratio = R.whole200k.json.cpuMs.median / R.whole200k.none.cpuMs.median;
+    t.push(['(H) GetItem 200 KB whole-process CPU, OTLP http/json ≤ 1.15×', `${f(ratio, 3)}×`, ratio <= 1.15]);
+  }
+  if (R.instructions) {
+    for (const n of ['json', 'proto'].filter((k) => R.instructions[k] && R.instructions.none)) {
+      const rel = (R.instructions[n].perCall / R.instructions.none.perCall - 1) * 100;
+      t.push([`(I) instructions per call, ${R.instructions[n].label} ≤ +15%`, `+${f(rel, 1)}%`, rel <= 15]);
+    }
+  }
+  if (R.cold) {
+    const [pre] = Object.values(R.cold);
+    const p = !pre.file ? NaN : pre.file.cpuMs.median - pre.none.cpuMs.median;
+    t.push(['(K) preload alone ≤ +20 ms CPU (`node -e 0`, file exporter)', `+${f(p, 1)} ms`, p <= 20]);
+  }
+  if (R.whole) {
+    // The first call's own CPU in the app (module loading included); wall time moves with the machine's load.
+    for (const n of ['json', 'file'].filter((k) => R.whole[k])) {
+      const fc = R.whole[n].firstCallCpuMs.median - R.whole.none.firstCallCpuMs.median;
+      const wall = R.whole[n].firstCallMs.median - R.whole.none.firstCallMs.median;
+      t.push([`(K) first call ≤ +30 ms, ${R.whole[n].label}`, `+${f(fc, 1)} ms CPU (wall +${f(wall, 1)} ms)`, fc <= 30]);
+    }
+  }
+  return t;
+}
+
 function render(R) {
   const m = R.machine;
+  let B;
+  try {
+    B = JSON.parse(fs.readFileSync(BASELINE, 'utf8'));
+  } catch {
+    B = undefined;
+  }
   const out = [
     '# wiretap benchmark results',
     '',
@@ -263,9 +441,10 @@ function render(R) {
     `- Servers (fake DynamoDB, plain HTTP, OTLP receivers) run in the orchestrator process on 127.0.0.1.`,
     `- CPU = user + system CPU of the whole client process (all threads) over the timed loop, after a warm-up; peak RSS = \`process.resourceUsage().maxRSS\`.`,
     `- Total bench time: ${f(R.totalSeconds, 0)} s.`,
+    ...(R.note ? ['', R.note] : []),
     '',
   ];
-  const targets = [];
+  const targets = headlineTargets(R);
   if (R.a) {
     const { none, wiretap, otel } = R.a;
     const ratio = wiretap.cpuUsPerCall / none.cpuUsPerCall;
@@ -340,6 +519,8 @@ function render(R) {
   out.push('## Targets', '', '| target | measured | result |', '|---|---|---|');
   for (const [t, v, ok, extra] of targets) out.push(`| ${t} | ${v} | ${mark(ok)}${extra || ''} |`);
   out.push('');
+  out.push(...renderHeadline(R, B));
+  out.push('## In-loop workloads (timed loop only, after a warm-up; kept for continuity)', '');
   out.push('## Summary', '', '| workload | no agent | wiretap | wiretap OTLP | OTel contrib |', '|---|---:|---:|---:|---:|');
   const row = (name, s) => {
     if (!s) return;

@@ -51,9 +51,26 @@ export function bodyText(body: CapturedBody | undefined, headers: Headers | unde
   // A content encoding the collector could not undo leaves compressed bytes: size only, not garbage text.
   if (stillEncoded(body.bytes, headers?.['content-encoding'])) return undefined;
   const text = isTextContentType(contentType);
-  if (text === false) return undefined;
+  // `application/octet-stream` says "bytes of unknown kind", not "binary": SDKs send JSON payloads under it
+  // (Lambda Invoke from the AWS SDK v3). JSON text is captured, and redacted, like any JSON body.
+  if (text === false && !(isOctetStream(contentType) && looksLikeJsonBytes(body.bytes))) return undefined;
   if (text === undefined && !looksLikeText(body.bytes)) return undefined;
   return utf8Prefix(body.bytes, body.truncated);
+}
+
+function isOctetStream(contentType: string | undefined): boolean {
+  return !!contentType && /^\s*application\/octet-stream\s*(;|$)/i.test(contentType);
+}
+
+/** Text (no control bytes in the first 512) whose first non-blank character opens a JSON object or array. */
+function looksLikeJsonBytes(bytes: Buffer): boolean {
+  if (!looksLikeText(bytes)) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b /* { */ || b === 0x5b /* [ */;
+  }
+  return false;
 }
 
 function stillEncoded(bytes: Buffer, contentEncoding: string | undefined): boolean {

@@ -148,6 +148,7 @@ function compile(detectors: Detector[], keep: (d: Detector) => boolean): RegExp 
  * digits of a card, half of a key). A trailing run that long is masked: when unsure, mask.
  */
 export function maskCutTail(text: string): string {
-  const m = /(?:[0-9][ -]?){8,}$|[A-Za-z0-9/+=_.-]{16,}$/.exec(text);
+  // A cut may also fall inside an escape (`…secret\` of a JSON text still escaped).
+  const m = /(?:[0-9][ -]?){8,}\\?$|[A-Za-z0-9/+=_.-]{16,}\\?$/.exec(text);
   return m ? `${text.slice(0, m.index)}${REDACTED}` : text;
 }

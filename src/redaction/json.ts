@@ -21,12 +21,23 @@ const MASKED_STRING = `"${REDACTED}"`;
 
 /** Index just past the closing quote of the string starting at `start`, or -1 when the text ends first. */
 function stringEnd(text: string, start: number): number {
+  lastStringEscaped = false;
   for (let i = start + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 92 /* \ */) i++;
-    else if (c === 34 /* " */) return i + 1;
+    if (c === 92 /* \ */) {
+      lastStringEscaped = true;
+      i++;
+    } else if (c === 34 /* " */) return i + 1;
   }
   return -1;
+}
+
+/** Whether the string `stringEnd` last scanned held an escape: most do not, and need no JSON.parse. */
+let lastStringEscaped = false;
+
+/** The value of the complete JSON string text[start, end) that `stringEnd` just scanned. */
+function stringAt(text: string, start: number, end: number): string {
+  return lastStringEscaped ? decodeString(text.slice(start, end)) : text.slice(start + 1, end - 1);
 }
 
 function isDelimiter(c: number): boolean {
@@ -88,8 +99,15 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
       const end = stringEnd(text, i);
       const stop = end < 0 ? n : end;
       if (top && top.isObject && top.expectKey) {
-        if (end < 0) break; // cut inside a key: no value follows
-        top.key = decodeString(text.slice(i, end));
+        if (end < 0) {
+          // Cut inside a key (or a text that only looks like JSON): no value follows, but the rest is text
+          // that may hold a secret.
+          const raw = text.slice(i + 1);
+          const red = scope.cutValue(raw);
+          if (red !== raw) replace(i + 1, n, red);
+          break;
+        }
+        top.key = stringAt(text, i, end);
         top.expectKey = false;
       } else if (valueMasked(top)) {
         replace(i, stop, end < 0 ? `"${REDACTED}` : MASKED_STRING);
@@ -99,7 +117,7 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
         const red = scope.cutValue(raw);
         if (red !== raw) replace(i + 1, n, red);
       } else {
-        const value = decodeString(text.slice(i, end));
+        const value = stringAt(text, i, end);
         const red = scope.value(value);
         if (red !== value) replace(i, end, JSON.stringify(red));
         if (top && top.isObject && top.key !== undefined && PAIR_NAME_KEYS.has(normalizeKey(top.key)) && scope.isSensitiveName(value)) {

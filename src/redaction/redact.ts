@@ -46,6 +46,11 @@ export function defaultRuleNames(): string[] {
 }
 
 const KEY_CACHE_MAX = 5000;
+const SCOPE_CACHE_MAX = 1000;
+const URL_CACHE_MAX = 2000;
+const URL_CACHE_MAX_LENGTH = 2048;
+const TEXT_CACHE_MAX = 2000;
+const TEXT_CACHE_MAX_LENGTH = 256;
 
 function parseDisabled(names: readonly string[]): Set<string> {
   const known = new Set(defaultRuleNames());
@@ -135,13 +140,28 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return set;
   };
 
+  // The scope of one service, side and operation is the same for every body of that operation unless the
+  // body itself adds to it (DynamoDB expression placeholders): built once and reused, bounded.
+  const scopes = new Map<string, Scope>();
   function scopeFor(options: BodyRedactOptions | undefined, text?: string): Scope {
     const service = canonicalService(options?.service);
-    const paths = pathsFor(service, options?.side, options?.operation);
     const placeholders =
       service === 'dynamodb' && text !== undefined && on('service:dynamodb-expressions')
         ? analyseExpressions(text, isSensitiveKey, options?.truncated ?? false)
         : undefined;
+    if (placeholders) return buildScope(service, options, placeholders);
+    const cacheKey = `${service ?? ''}|${options?.side ?? ''}|${options?.operation ?? ''}`;
+    let scope = scopes.get(cacheKey);
+    if (!scope) {
+      if (scopes.size >= SCOPE_CACHE_MAX) scopes.clear();
+      scope = buildScope(service, options, undefined);
+      scopes.set(cacheKey, scope);
+    }
+    return scope;
+  }
+
+  function buildScope(service: string | undefined, options: BodyRedactOptions | undefined, placeholders: ReturnType<typeof analyseExpressions>): Scope {
+    const paths = pathsFor(service, options?.side, options?.operation);
     const scope: Scope = {
       maskKey(parents, key) {
         if (isSensitiveKey(key)) return true;
@@ -165,21 +185,34 @@ export function createRedactor(config: RedactionConfig): Redactor {
         if (looksLikeJson(v) && /[}\]]\s*$/.test(v)) return redactJson(v, scope, false) ?? loose(v, false);
         return v.indexOf('=') >= 0 || v.indexOf(':') >= 0 ? loose(v, false) : detect(v);
       },
-      cutValue,
+      // A string cut by the body cap may still hold pairs (`{\"password\":\"…` of JSON inside a string).
+      cutValue: (v) => cutValue(embedded && (v.indexOf('=') >= 0 || v.indexOf(':') >= 0) ? loosePairs(v) : v),
     };
     return scope;
   }
 
   /** Free text: `key=value`, `"key": value` and `key: value` pairs with a sensitive key, then detectors. */
   function loose(text: string, truncated: boolean): string {
-    let out = detect(text);
-    out = out.replace(LOOSE_PAIR, (m, quote: string | undefined, key: string, sep: string, value: string) => {
-      if (!isSensitiveKey(key) || value === REDACTED || value === `"${REDACTED}"`) return m;
-      const q = value[0] === '"' || value[0] === "'" ? value[0] : '';
-      const closed = q !== '' && value.length > 1 && value.endsWith(q);
+    const out = loosePairs(detect(text));
+    return truncated ? cutValue(out) : out;
+  }
+
+  function loosePairs(text: string): string {
+    return text.replace(LOOSE_PAIR, (m, quote: string | undefined, key: string, sep: string, value: string) => {
+      if (value === REDACTED || value === `"${REDACTED}"` || value === `\\"${REDACTED}\\"`) return m;
+      // `\"` quotes: JSON written inside a JSON string (a log line of an event with a JSON `body`).
+      const q = value.startsWith('\\"') ? '\\"' : value[0] === '"' || value[0] === "'" ? value[0] : '';
+      const closed = q !== '' && value.length > q.length && value.endsWith(q);
+      if (!isSensitiveKey(key)) {
+        // The value of an innocent key may hold pairs of its own: `"body":"{\"password\":…}"`, and
+        // `note: password=…` (an unquoted value runs on over `=` and `:`).
+        if (q === '' && value.indexOf('=') < 0 && value.indexOf(':') < 0) return m;
+        const inner = value.slice(q.length, closed ? value.length - q.length : value.length);
+        const red = loosePairs(inner);
+        return red === inner ? m : `${m.slice(0, m.length - value.length)}${q}${red}${closed ? q : ''}`;
+      }
       return `${quote ?? ''}${key}${quote ?? ''}${sep}${q}${REDACTED}${closed ? q : ''}`;
     });
-    return truncated ? cutValue(out) : out;
   }
 
   // A presigned URL's credential keeps its scope (date/region/service/aws4_request), which names the
@@ -189,7 +222,20 @@ export function createRedactor(config: RedactionConfig): Redactor {
   const query = (q: string, truncated = false): string =>
     redactForm(q, scopeFor(undefined), truncated, (name) => queryNames.has(name), presignedCredential);
 
+  // Most calls of an app go to a few URLs: the redacted form is remembered (bounded) rather than rebuilt.
+  const urls = new Map<string, string>();
   function url(u: string): string {
+    if (!u || u.length > URL_CACHE_MAX_LENGTH) return redactUrl(u);
+    let out = urls.get(u);
+    if (out === undefined) {
+      out = redactUrl(u);
+      if (urls.size >= URL_CACHE_MAX) urls.clear();
+      urls.set(u, out);
+    }
+    return out;
+  }
+
+  function redactUrl(u: string): string {
     if (!u) return u;
     const hash = u.indexOf('#');
     const fragment = hash < 0 ? '' : u.slice(hash + 1);
@@ -235,13 +281,28 @@ export function createRedactor(config: RedactionConfig): Redactor {
         const out = redactJson(text, scopeFor(options, text), truncated);
         if (out !== undefined) return out;
       }
-      return loose(text, truncated);
+      return mislabelled(text, options, truncated);
     }
-    if (type.includes('x-www-form-urlencoded') || (!type && FORM_LIKE.test(text))) return redactForm(text, scopeFor(options), truncated);
+    if (type.includes('x-www-form-urlencoded') || (!type && FORM_LIKE.test(text))) {
+      // Labelled a form but not one (an XML or HTML page, log text): read as what it is. A cut form is a
+      // form up to its last `&`.
+      const formLike = FORM_LIKE.test(text) || (truncated && FORM_LIKE.test(text.slice(0, text.lastIndexOf('&') + 1)));
+      return formLike ? redactForm(text, scopeFor(options), truncated) : mislabelled(text, options, truncated);
+    }
     if (type.includes('xml') || ((!type || type.startsWith('text/html')) && looksLikeXml(text))) {
-      return redactXml(text, scopeFor(options), truncated);
+      // The detectors and pair rules over the result too: markup the tokenizer copies as it is (a malformed
+      // tag, an HTML attribute `href="…?token=…"`) may still hold a secret.
+      return loosePairs(detect(redactXml(text, scopeFor(options), truncated)));
     }
-    return loose(text, truncated);
+    return mislabelled(text, options, truncated);
+  }
+
+  /**
+   * A body its content type does not describe (an XML error page labelled JSON, a document labelled a
+   * form, text labelled anything): XML markup is read as XML, everything else gets the free-text rules.
+   */
+  function mislabelled(text: string, options: BodyRedactOptions | undefined, truncated: boolean): string {
+    return looksLikeXml(text) ? loosePairs(detect(redactXml(text, scopeFor(options), truncated))) : loose(text, truncated);
   }
 
   function json(value: unknown, options?: BodyRedactOptions): unknown {
@@ -266,6 +327,19 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return walk(value, [], false);
   }
 
+  // Short texts recur (table and queue names, error codes a decoder puts on the span): remembered, bounded.
+  const texts = new Map<string, string>();
+  function text(t: string): string {
+    if (t.length > TEXT_CACHE_MAX_LENGTH) return loose(t, false);
+    let out = texts.get(t);
+    if (out === undefined) {
+      out = loose(t, false);
+      if (texts.size >= TEXT_CACHE_MAX) texts.clear();
+      texts.set(t, out);
+    }
+    return out;
+  }
+
   return {
     headers(headers: Headers): Headers {
       const out: Headers = {};
@@ -277,7 +351,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
     query: (q) => query(q),
     body,
     json,
-    text: (t) => loose(t, false),
+    text,
     isSensitiveKey,
   };
 }
@@ -300,6 +374,9 @@ export function authorizationValue(value: string): string {
   return `${m[1]} ${key ? key[1] : ''}${REDACTED}`;
 }
 
-const FORM_LIKE = /^[\w.%[\]-]+=[^\s]*(&[\w.%[\]-]+=[^\s]*)*&?$/;
+// A value never holds a raw `&` (it would start the next pair): excluding it keeps the match linear; with
+// `[^\s]*` the groups overlapped and a long `a=&a=&…` text followed by a space backtracked for seconds.
+const FORM_LIKE = /^[\w.%[\]-]+=[^\s&]*(&[\w.%[\]-]+=[^\s&]*)*&?$/;
 // The value alternatives start with the mask itself so redacting twice gives the same text.
-const LOOSE_PAIR = /(["']?)\b([A-Za-z_][\w.-]{0,63})\1(\s*[:=]\s*)(\[REDACTED\]|"(?:[^"\\\n]|\\.)*(?:"|$)|'[^'\n]*(?:'|$)|[^\s"',;&}\]]+)/g;
+// A key may be quoted with an escaped quote (`\"password\":\"…\"`: JSON inside a JSON string in free text).
+const LOOSE_PAIR = /(\\?["']?)\b([A-Za-z_][\w.-]{0,63})\1(\s*[:=]\s*)(\[REDACTED\]|\\"(?:[^"\\\n]|\\[^"\n])*(?:\\"|$)|"(?:[^"\\\n]|\\.)*(?:"|$)|'[^'\n]*(?:'|$)|(?:\[REDACTED\]|[^\s"',;&}\]])+)/g;

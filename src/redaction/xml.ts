@@ -23,6 +23,11 @@ export function looksLikeXml(text: string): boolean {
 
 const ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)("[^"]*("|$)|'[^']*('|$))/g;
 
+/** Markup copied as it is (comments, declarations, processing instructions) still goes through the detectors. */
+function markup(raw: string, scope: Scope, cut: boolean): string {
+  return cut ? scope.cutValue(raw) : scope.value(raw);
+}
+
 export function redactXml(text: string, scope: Scope, truncated: boolean): string {
   const out: string[] = [];
   const stack: Element[] = [{ name: '', masked: false, pair: false }];
@@ -42,7 +47,8 @@ export function redactXml(text: string, scope: Scope, truncated: boolean): strin
     if (text.startsWith('<!--', i)) {
       const end = text.indexOf('-->', i);
       const stop = end < 0 ? n : end + 3;
-      out.push(text.slice(i, stop));
+      // Comments are kept, but not a secret in one (value detectors; a cut comment's tail masked).
+      out.push(markup(text.slice(i, stop), scope, truncated && end < 0));
       i = stop;
     } else if (text.startsWith('<![CDATA[', i)) {
       const end = text.indexOf(']]>', i);
@@ -53,7 +59,7 @@ export function redactXml(text: string, scope: Scope, truncated: boolean): strin
     } else if (text.startsWith('<?', i) || text.startsWith('<!', i)) {
       const end = text.indexOf('>', i);
       const stop = end < 0 ? n : end + 1;
-      out.push(text.slice(i, stop));
+      out.push(markup(text.slice(i, stop), scope, truncated && end < 0));
       i = stop;
     } else if (text.startsWith('</', i)) {
       const end = text.indexOf('>', i);

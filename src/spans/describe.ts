@@ -66,7 +66,7 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
       const decoded = decoder.decode(x, ctx);
       name = decoded.name || name;
       kind = decoded.kind ?? kind;
-      Object.assign(attributes, decoded.attributes);
+      Object.assign(attributes, redactedStrings(decoded.attributes, redactor));
       if (decoded.error) error = decoded.error;
       links = decoded.links;
       if (decoded.addBodies === false) addBodies = false;
@@ -104,6 +104,25 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
   return { name, kind, attributes, error, links, decoder: used };
 }
 
+/**
+ * A decoder copies what it reads from the request onto the span (a queue URL, a table, a statement): those
+ * values get the free-text rules like everything else, so a secret an app put there is masked too.
+ */
+function redactedStrings(decoded: Attributes, redactor: Redactor): Attributes {
+  for (const key of Object.keys(decoded)) {
+    const v = decoded[key];
+    if (typeof v === 'string') {
+      if (v.length >= MIN_SECRET_TEXT) decoded[key] = redactor.text(v);
+    } else if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') {
+      decoded[key] = (v as string[]).map((s) => (typeof s === 'string' && s.length >= MIN_SECRET_TEXT ? redactor.text(s) : s));
+    }
+  }
+  return decoded;
+}
+
+/** Shorter than `k=v1`, no pair rule or detector can find anything. */
+const MIN_SECRET_TEXT = 4;
+
 function putBody(
   attributes: Attributes,
   side: 'request' | 'response',
@@ -117,7 +136,8 @@ function putBody(
 ): void {
   if (text === undefined || text === '') return;
   let cut = truncated;
-  if (Buffer.byteLength(text) > cap) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a short text needs no byte count.
+  if (text.length * 3 > cap && Buffer.byteLength(text) > cap) {
     text = utf8Prefix(Buffer.from(text).subarray(0, cap), true);
     cut = true;
   }

@@ -66,6 +66,15 @@ describe('exchange/body-text', () => {
     expect(bodyText(body(Buffer.from('plain')), {})).to.equal('plain');
   });
 
+  it('captures JSON sent as application/octet-stream (the AWS SDK v3 Lambda Invoke payload), not other octets', () => {
+    const octets = { 'content-type': 'application/octet-stream' };
+    expect(bodyText(body(Buffer.from('{"w":100}')), octets)).to.equal('{"w":100}');
+    expect(bodyText(body(Buffer.from(' [1,2]')), { 'content-type': 'Application/Octet-Stream; charset=binary' })).to.equal(' [1,2]');
+    expect(bodyText(body(Buffer.from('plain text')), octets)).to.equal(undefined);
+    expect(bodyText(body(Buffer.from('{\u0000binary')), octets)).to.equal(undefined);
+    expect(bodyText(body(Buffer.from('{"w":1}')), { 'content-type': 'image/png' })).to.equal(undefined);
+  });
+
   it('gives bodies still in a content encoding no text, not garbage', () => {
     const gz = zlib.gzipSync('{"a":1}');
     expect(bodyText(body(gz), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).to.equal(undefined);

@@ -83,6 +83,49 @@ describe('redaction/redact', () => {
     });
   });
 
+  describe('free text and mislabelled bodies (found by test/fuzz)', () => {
+    it('masks pairs quoted with escaped quotes, and pairs inside the value of an innocent key', () => {
+      expect(r.text('START\n{\\"password\\":\\"hunter2\\"}\nEND')).to.equal('START\n{\\"password\\":\\"[REDACTED]\\"}\nEND');
+      expect(r.text('{"body":"{\\"token\\":\\"abc\\",\\"id\\":1}"}')).to.equal('{"body":"{\\"token\\":\\"[REDACTED]\\",\\"id\\":1}"}');
+      expect(r.text('login failed: password=hunter2 user=bob')).to.equal('login failed: password=[REDACTED] user=bob');
+      expect(r.text('a= password=x')).to.equal('a= password=[REDACTED]');
+      expect(r.text('time=12:30:00 level=info url: https://x.example.com/a?b=1')).to.equal('time=12:30:00 level=info url: https://x.example.com/a?b=1');
+    });
+
+    it('is idempotent on its own output', () => {
+      for (const t of ['login failed: password=hunter2 user=bob', '{\\"password\\":\\"x\\"}', 'note: "user=bob password=hunter2" end']) {
+        const once = r.text(t);
+        expect(r.text(once)).to.equal(once);
+      }
+    });
+
+    it('reads XML labelled a form as XML, and junk labelled a form with the free-text rules', () => {
+      const xml = '<?xml version="1.0"?><R><id>1</id><password>hunter2</password></R>';
+      expect(r.body(xml, { contentType: 'application/x-www-form-urlencoded' })).to.equal('<?xml version="1.0"?><R><id>1</id><password>[REDACTED]</password></R>');
+      expect(r.body('oops: token=abc123 failed', { contentType: 'application/x-www-form-urlencoded' })).to.equal('oops: token=[REDACTED] failed');
+      // A real form, also cut after its last `&`, is still a form (the AWS Name/Value rule applies).
+      expect(r.body('Attribute.1.Name=password&Attribute.1.Value=hunter2&Ver', { contentType: 'application/x-www-form-urlencoded', truncated: true })).to.equal(
+        'Attribute.1.Name=password&Attribute.1.Value=%5BREDACTED%5D&Ver',
+      );
+    });
+
+    it('runs the detectors over XML markup it copies (comments, declarations, malformed tags)', () => {
+      const key = 'sk_live_' + 'abcdefghijklmnop1234';
+      const out = r.body(`<a><!-- ${key} --><! ${key} ><"${key}></a>`, { contentType: 'text/xml' });
+      expect(out).to.not.include(key);
+    });
+
+    it('sniffs an untyped near-form in linear time (was exponential backtracking)', () => {
+      // With the old pattern this input would backtrack for longer than any test timeout.
+      const text = `a=${'&a='.repeat(5000)} password=hunter2`;
+      expect(r.body(text)).to.include('password=[REDACTED]');
+    });
+
+    it('masks the rest of a text cut inside a JSON key', () => {
+      expect(r.body('{" sk_live_abcdefghijklmnop1234 ')).to.not.include('sk_live_abcdefghijklmnop1234');
+    });
+  });
+
   describe('bodies', () => {
     it('is idempotent: redacting redacted text changes nothing', () => {
       const cases: Array<[string, object]> = [
