@@ -65,7 +65,7 @@ function startServerSpans(tracing: Tracing): (() => void) | undefined {
       propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
     }
     const instrumentation = new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true, enabled: false });
-    instrumentation.setTracerProvider({ getTracer: (name, version, options) => tracing.provider().getTracer(name, version, options) });
+    instrumentation.setTracerProvider(tracing.realClockProvider);
     instrumentation.enable();
     // The hooks patch on require(): require the modules once more so ESM-only apps get server spans too.
     require('node:http');
@@ -217,7 +217,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   undo.push(
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
-      flushSync: () => tracing?.flushSync(),
+      flushSync: (final) => tracing?.flushSync(final),
+      holdForExport: () => tracing?.holdForInflightExport() ?? false,
       pending: () => tracing?.pending ?? 0,
     }),
   );
