@@ -15,7 +15,8 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Env, OtlpProtocol } from '../config/load';
 import { realTimers, type Timers } from '../spans/clock';
-import type { SyncExporter } from './types';
+import { createSpanEncoder, type SpanEncoder } from './encoded';
+import type { EncodedExporter, SyncExporter } from './types';
 
 export function otlpTracesUrl(env: Env): string {
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
@@ -58,7 +59,8 @@ function serializer(json: boolean): Serializer {
   return json ? t.JsonTraceSerializer : t.ProtobufTraceSerializer;
 }
 
-export class OtlpSpanExporter implements SpanExporter, SyncExporter {
+export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExporter {
+  readonly encoder: SpanEncoder | undefined;
   private readonly url: URL;
   private readonly json: boolean;
   private readonly headers: Record<string, string>;
@@ -85,6 +87,15 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter {
     // One connection, kept alive between batches (the queue sends one batch at a time).
     this.agent = new (isHttps ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
     this.serialize = serializer(this.json);
+    this.encoder = createSpanEncoder(this.json ? 'json' : 'protobuf');
+  }
+
+  sendEncoded(body: Buffer, done: (result: ExportResult) => void): void {
+    this.post(this.gzip ? zlib.gzipSync(body) : body, done);
+  }
+
+  sendEncodedSync(body: Buffer): void {
+    this.postSync(body);
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -130,7 +141,10 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter {
 
   exportSync(spans: ReadableSpan[]): void {
     const body = this.serialize.serializeRequest(spans);
-    if (!body) return;
+    if (body) this.postSync(body);
+  }
+
+  private postSync(body: Uint8Array): void {
     const childEnv: NodeJS.ProcessEnv = { PATH: this.env.PATH, WIRETAP_SYNC_URL: this.url.href, WIRETAP_SYNC_HEADERS: JSON.stringify(this.headers) };
     execFileSync(process.execPath, [path.join(__dirname, 'sync-send.js')], {
       input: this.gzip ? zlib.gzipSync(body) : Buffer.from(body),

@@ -9,7 +9,11 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { diag } from '../diag/log';
 import { realTimers, refTimeout, type Timers } from '../spans/clock';
-import type { SyncExporter } from './types';
+import type { EncodedSpan, SpanEncoder } from './encoded';
+import type { EncodedExporter, SyncExporter } from './types';
+
+/** A queued span: encoded bytes when the exporter takes them (file, OTLP), else the SDK span. */
+type Queued = EncodedSpan | ReadableSpan;
 
 export interface QueueOptions {
   maxQueueSize: number;
@@ -29,7 +33,9 @@ interface InFlight {
 }
 
 export class ExportQueueProcessor implements SpanProcessor {
-  private queue: ReadableSpan[] = [];
+  private queue: Queued[] = [];
+  /** Set when the exporter takes encoded spans: each span is encoded once at its end. */
+  private readonly encoder: SpanEncoder | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: InFlight | undefined;
   private exporting: Promise<void> | undefined;
@@ -47,10 +53,11 @@ export class ExportQueueProcessor implements SpanProcessor {
   private lossesWarned = false;
 
   constructor(
-    readonly exporter: SpanExporter & Partial<SyncExporter>,
+    readonly exporter: SpanExporter & Partial<SyncExporter> & Partial<EncodedExporter>,
     private readonly options: QueueOptions,
   ) {
     this.timers = options.timers ?? realTimers;
+    this.encoder = exporter.sendEncoded && exporter.sendEncodedSync ? exporter.encoder : undefined;
   }
 
   onStart(_span: Span): void {}
@@ -61,7 +68,16 @@ export class ExportQueueProcessor implements SpanProcessor {
       if (this.dropped++ === 0) diag.warn(`export queue full (${this.options.maxQueueSize}); dropping spans until it drains`);
       return;
     }
-    this.queue.push(span);
+    if (this.encoder) {
+      try {
+        this.queue.push(this.encoder.encode(span));
+      } catch (err) {
+        // One span that cannot be encoded (e.g. a time that is not a number) costs only itself.
+        this.failed++;
+        diag.once('warn', 'encode-span', `a span could not be encoded and was dropped: ${String(err)}`);
+        return;
+      }
+    } else this.queue.push(span);
     this.schedule();
   }
 
@@ -105,7 +121,7 @@ export class ExportQueueProcessor implements SpanProcessor {
     });
   }
 
-  private exportBatch(batch: ReadableSpan[]): Promise<void> {
+  private exportBatch(batch: Queued[]): Promise<void> {
     return new Promise<void>((resolve) => {
       let settled = false;
       const timeout = this.timers.setTimeout(() => finish(false, 'export timed out'), this.options.exportTimeoutMillis);
@@ -128,7 +144,9 @@ export class ExportQueueProcessor implements SpanProcessor {
       // endpoint (exportTargets). Not context.with(suppressTracing): on Node 20 the first
       // AsyncLocalStorage.run() turns on promise hooks for the whole process, a cost on every promise.
       try {
-        this.exporter.export(batch, (result) => finish(result.code === ExportResultCode.SUCCESS, result.error?.message));
+        const done = (result: { code: ExportResultCode; error?: Error }) => finish(result.code === ExportResultCode.SUCCESS, result.error?.message);
+        if (this.encoder) this.exporter.sendEncoded!(this.encoder.request(batch as EncodedSpan[]), done);
+        else this.exporter.export(batch as ReadableSpan[], done);
       } catch (err) {
         finish(false, String(err));
       }
@@ -169,7 +187,7 @@ export class ExportQueueProcessor implements SpanProcessor {
   }
 
   /** Takes every queued span out, synchronously, for the exit path. */
-  drainSync(): ReadableSpan[] {
+  drainSync(): Queued[] {
     this.clearTimer();
     const spans = this.queue;
     this.queue = [];
@@ -187,8 +205,9 @@ export class ExportQueueProcessor implements SpanProcessor {
     if (spans.length > 0) {
       this.requests++;
       try {
-        if (this.exporter.exportSync) this.exporter.exportSync(spans);
-        else this.exporter.export(spans, () => undefined);
+        if (this.encoder) this.exporter.sendEncodedSync!(this.encoder.request(spans as EncodedSpan[]));
+        else if (this.exporter.exportSync) this.exporter.exportSync(spans as ReadableSpan[]);
+        else this.exporter.export(spans as ReadableSpan[], () => undefined);
         this.exported += spans.length;
       } catch (err) {
         this.failed += spans.length;
