@@ -147,8 +147,12 @@ function redactedResource(resource: Resource, config: Config): Resource {
  */
 function realClockTracer(tracer: Tracer): Tracer {
   const withClock = (span: Span): Span => {
-    const end = span.end;
-    span.end = (endTime) => end.call(span, endTime ?? hrNow());
+    try {
+      const end = span.end;
+      span.end = (endTime) => end.call(span, endTime ?? hrNow());
+    } catch {
+      /* a foreign, frozen Span: it keeps its own end time */
+    }
     return span;
   };
   const options = (o: SpanOptions | undefined): SpanOptions => (o?.startTime !== undefined ? o : { ...o, startTime: hrNow() });
