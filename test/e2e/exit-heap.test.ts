@@ -4,7 +4,7 @@ import { runApp } from '../helpers/run-app';
 import { testServers, type TestServers } from '../helpers/server';
 
 describe('e2e: heap while spans wait in the export queue', function () {
-  this.timeout(60000);
+  this.timeout(100000);
   let servers: TestServers;
   before(async () => {
     servers = await testServers();
@@ -24,7 +24,7 @@ describe('e2e: heap while spans wait in the export queue', function () {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
         WIRETAP_LOG_LEVEL: 'none',
       };
-      const [bare, tapped] = await Promise.all([runApp({ app: 'test/e2e/apps/heap.js', preload: 'none', env }), runApp({ app: 'test/e2e/apps/heap.js', env })]);
+      const [bare, tapped] = await Promise.all([runApp({ app: 'test/e2e/apps/heap.js', preload: 'none', env, timeoutMs: 45000 }), runApp({ app: 'test/e2e/apps/heap.js', env, timeoutMs: 45000 })]);
       const b = bare.json().find((o) => 'perRequest' in o);
       const t = tapped.json().find((o) => 'perRequest' in o);
       expect(b, bare.stderr).to.not.equal(undefined);
