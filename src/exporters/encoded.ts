@@ -184,7 +184,25 @@ function protobufEncoder(t: Transformer): SpanEncoder {
     format: 'protobuf',
     encode(span) {
       // The span alone: encoded under an empty resource, so the resource is not encoded once per span.
-      const alone = Object.create(span, { resource: { value: empty } }) as ReadableSpan;
+      // A plain record of one shape (not a prototype-chained proxy, which made the serializer's property
+      // reads polymorphic and cost more than the encoding itself).
+      const alone = {
+        spanContext: () => span.spanContext(),
+        parentSpanContext: span.parentSpanContext,
+        name: span.name,
+        kind: span.kind,
+        startTime: span.startTime,
+        endTime: span.endTime,
+        attributes: span.attributes,
+        droppedAttributesCount: span.droppedAttributesCount,
+        events: span.events,
+        droppedEventsCount: span.droppedEventsCount,
+        links: span.links,
+        droppedLinksCount: span.droppedLinksCount,
+        status: span.status,
+        resource: empty,
+        instrumentationScope: span.instrumentationScope,
+      } as unknown as ReadableSpan;
       const { ssFields } = only(t.ProtobufTraceSerializer.serializeRequest([alone])!);
       const s = ssFields.find((f) => f.field === 2)!;
       return { group: group(span, init(span)), bytes: Buffer.from(s.value) };
