@@ -50,6 +50,8 @@ export class ExportQueueProcessor implements SpanProcessor {
   /** Export requests made (asynchronous and synchronous). */
   requests = 0;
   private reportedLosses = 0;
+  /** The last asynchronous export failed: the exit path does not wait for that collector again. */
+  private lastExportFailed = false;
   private lossesWarned = false;
 
   constructor(
@@ -131,6 +133,7 @@ export class ExportQueueProcessor implements SpanProcessor {
         this.timers.clearTimeout(timeout);
         this.inFlight = undefined;
         this.endGrace();
+        this.lastExportFailed = !ok;
         if (ok) this.exported += batch.length;
         else {
           this.failed += batch.length;
@@ -202,7 +205,11 @@ export class ExportQueueProcessor implements SpanProcessor {
    */
   flushSync(final = false): number {
     const spans = this.drainSync();
-    if (spans.length > 0) {
+    if (spans.length > 0 && this.lastExportFailed) {
+      // The collector refused, failed or timed out the last batch: a synchronous send now would most
+      // likely fail too, and it costs the exit up to 2 s. Counted, not sent.
+      this.failed += spans.length;
+    } else if (spans.length > 0) {
       this.requests++;
       try {
         if (this.encoder) this.exporter.sendEncodedSync!(this.encoder.request(spans as EncodedSpan[]));

@@ -160,4 +160,16 @@ describe('ExportQueueProcessor', () => {
     expect(processor.exported).to.equal(2);
     expect(processor.holdForInflightExport(), 'nothing in flight').to.equal(false);
   });
+
+  it('after a failed export, the exit flush does not wait for that collector again: the queue is counted as lost', async () => {
+    const { exporter, processor, make } = setup({ maxQueueSize: 10 });
+    exporter.auto = false;
+    make(2); // a full batch goes out ...
+    exporter.pending.shift()!({ code: ExportResultCode.FAILED, error: new Error('ECONNREFUSED') }); // ... and fails
+    await new Promise((r) => setImmediate(r));
+    make(1);
+    expect(processor.flushSync(true)).to.equal(1);
+    expect(exporter.syncWritten, 'no synchronous send to a collector that just failed').to.deep.equal([]);
+    expect(processor.failed).to.equal(3);
+  });
 });
