@@ -5,8 +5,9 @@
 //
 // The span encoders are the official ones: JSON through @opentelemetry/otlp-transformer's own span
 // conversion (a deep import of the pinned version; if it is missing, `createSpanEncoder` returns
-// undefined and the queue keeps SDK spans as before), protobuf by taking the one span out of the
-// official serializer's request (protobuf fields are length-prefixed, so this is exact).
+// undefined and the queue keeps SDK spans as before), protobuf through the transformer's own writer
+// and attribute encoders (deep imports of the pinned version too), with the Span message fields as its
+// serializer writes them. Resource and scope are taken once per group from the official serializer.
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
 
@@ -157,10 +158,125 @@ const lengthDelimited = (field: number, parts: readonly Uint8Array[]): Buffer[] 
   return [varint(field * 8 + 2), varint(len), ...parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))];
 };
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
+interface Writer {
+  pos: number;
+  finish(): Uint8Array;
+  startLengthDelimited(): number;
+  finishLengthDelimited(pos: number, length: number): void;
+  writeTag(field: number, wire: number): void;
+  writeVarint(v: number): void;
+  writeBytes(b: Uint8Array): void;
+  writeString(s: string): void;
+  writeFixed32(v: number): void;
+}
+
+/**
+ * The transformer's own Span writer (trace/protobuf/trace-serializer.js, serializeSpan and its helpers),
+ * field for field, on the transformer's own ProtobufWriter: that module writes only whole requests.
+ * Byte-identical output is tested against the official serializer (test/unit/exporters/encoded.test.ts).
+ */
+function spanWriter() {
+  const base = '@opentelemetry/otlp-transformer/build/src/';
+  const { ProtobufWriter } = require(`${base}common/protobuf/protobuf-writer`) as { ProtobufWriter: new (size?: number) => Writer };
+  const common = require(`${base}common/protobuf/common-serializer`) as { writeAttributes: (w: Writer, a: unknown, f: number) => void; writeHrTimeAsFixed64: (w: Writer, t: unknown) => void };
+  const { hexToBinary } = require(`${base}common/hex-to-binary`) as { hexToBinary: (hex: string) => Uint8Array };
+  const flagsOf = (traceFlags: number, isRemote: boolean | undefined) => ((traceFlags & 0xff) | 0x100 | (isRemote ? 0x200 : 0)) >>> 0;
+  const message = (w: Writer, body: () => void) => {
+    const at = w.startLengthDelimited();
+    const from = w.pos;
+    body();
+    w.finishLengthDelimited(at, w.pos - from);
+  };
+  const writer = new ProtobufWriter(16 * 1024);
+  return (span: ReadableSpan): Buffer => {
+    const w = writer;
+    w.pos = 0;
+    w.writeTag(2, 2); // ScopeSpans.spans
+    message(w, () => {
+      const ctx = span.spanContext();
+      w.writeTag(1, 2);
+      w.writeBytes(hexToBinary(ctx.traceId));
+      w.writeTag(2, 2);
+      w.writeBytes(hexToBinary(ctx.spanId));
+      const traceState = ctx.traceState?.serialize();
+      if (traceState) {
+        w.writeTag(3, 2);
+        w.writeString(traceState);
+      }
+      if (span.parentSpanContext?.spanId) {
+        w.writeTag(4, 2);
+        w.writeBytes(hexToBinary(span.parentSpanContext.spanId));
+      }
+      w.writeTag(5, 2);
+      w.writeString(span.name);
+      const kind = span.kind == null ? 0 : span.kind + 1;
+      if (kind !== 0) {
+        w.writeTag(6, 0);
+        w.writeVarint(kind);
+      }
+      w.writeTag(7, 1);
+      common.writeHrTimeAsFixed64(w, span.startTime);
+      w.writeTag(8, 1);
+      common.writeHrTimeAsFixed64(w, span.endTime);
+      if (span.attributes) common.writeAttributes(w, span.attributes, 9);
+      w.writeTag(10, 0);
+      w.writeVarint(span.droppedAttributesCount);
+      for (const event of span.events) {
+        w.writeTag(11, 2);
+        message(w, () => {
+          w.writeTag(1, 1);
+          common.writeHrTimeAsFixed64(w, event.time);
+          w.writeTag(2, 2);
+          w.writeString(event.name);
+          if (event.attributes) common.writeAttributes(w, event.attributes, 3);
+          w.writeTag(4, 0);
+          w.writeVarint(event.droppedAttributesCount || 0);
+        });
+      }
+      w.writeTag(12, 0);
+      w.writeVarint(span.droppedEventsCount);
+      for (const link of span.links) {
+        w.writeTag(13, 2);
+        message(w, () => {
+          const c = link.context;
+          w.writeTag(1, 2);
+          w.writeBytes(hexToBinary(c.traceId));
+          w.writeTag(2, 2);
+          w.writeBytes(hexToBinary(c.spanId));
+          const ts = c.traceState?.serialize();
+          if (ts) {
+            w.writeTag(3, 2);
+            w.writeString(ts);
+          }
+          if (link.attributes) common.writeAttributes(w, link.attributes, 4);
+          w.writeTag(5, 0);
+          w.writeVarint(link.droppedAttributesCount || 0);
+          w.writeTag(6, 5);
+          w.writeFixed32(flagsOf(c.traceFlags, c.isRemote));
+        });
+      }
+      w.writeTag(14, 0);
+      w.writeVarint(span.droppedLinksCount);
+      w.writeTag(15, 2);
+      message(w, () => {
+        if (span.status.message) {
+          w.writeTag(2, 2);
+          w.writeString(span.status.message);
+        }
+        w.writeTag(3, 0);
+        w.writeVarint(span.status.code);
+      });
+      w.writeTag(16, 5);
+      w.writeFixed32(flagsOf(ctx.traceFlags, span.parentSpanContext?.isRemote));
+    });
+    return Buffer.from(w.finish());
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 function protobufEncoder(t: Transformer): SpanEncoder {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { emptyResource } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  const empty = emptyResource();
+  const writeSpan = spanWriter();
   const group = groupsOf();
   // ExportTraceServiceRequest{1: ResourceSpans{1: Resource, 2: ScopeSpans{1: scope, 2: Span…, 3: schema_url}, 3: schema_url}}
   const only = (request: Uint8Array) => {
@@ -182,35 +298,12 @@ function protobufEncoder(t: Transformer): SpanEncoder {
   };
   return {
     format: 'protobuf',
-    encode(span) {
-      // The span alone: encoded under an empty resource, so the resource is not encoded once per span.
-      // A plain record of one shape (not a prototype-chained proxy, which made the serializer's property
-      // reads polymorphic and cost more than the encoding itself).
-      const alone = {
-        spanContext: () => span.spanContext(),
-        parentSpanContext: span.parentSpanContext,
-        name: span.name,
-        kind: span.kind,
-        startTime: span.startTime,
-        endTime: span.endTime,
-        attributes: span.attributes,
-        droppedAttributesCount: span.droppedAttributesCount,
-        events: span.events,
-        droppedEventsCount: span.droppedEventsCount,
-        links: span.links,
-        droppedLinksCount: span.droppedLinksCount,
-        status: span.status,
-        resource: empty,
-        instrumentationScope: span.instrumentationScope,
-      } as unknown as ReadableSpan;
-      const { ssFields } = only(t.ProtobufTraceSerializer.serializeRequest([alone])!);
-      const s = ssFields.find((f) => f.field === 2)!;
-      return { group: group(span, init(span)), bytes: Buffer.from(s.value) };
-    },
+    // The span's bytes are the whole `spans` field of ScopeSpans (tag and length included).
+    encode: (span) => ({ group: group(span, init(span)), bytes: writeSpan(span) }),
     request(batch) {
       const parts: Buffer[] = [];
       for (const [g, spans] of byGroup(batch)) {
-        const scopeSpans = lengthDelimited(2, [g.head!, ...spans.flatMap((b) => lengthDelimited(2, [b])), g.tail!]);
+        const scopeSpans = lengthDelimited(2, [g.head!, ...spans, g.tail!]);
         parts.push(...lengthDelimited(1, [g.rsHead!, ...scopeSpans, g.rsTail!]));
       }
       return Buffer.concat(parts);
