@@ -5,7 +5,7 @@
 // Configurations: no agent; wiretap with the file exporter (the default); wiretap with OTLP to a collector
 // that answers 200, one that answers 500, and one that answers only after SOAK_SLOW_MS (default 3 s).
 // Not a test: `npm run build && node bench/soak.js` (SOAK_CALLS=100000 for a quicker run). Results go to
-// stdout as a Markdown table; bench/soak-results.md holds a run.
+// stdout as a Markdown table; bench/soak-results.md holds a run. SOAK_ONLY picks configurations.
 const http = require('node:http');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -156,7 +156,9 @@ async function parent() {
     { name: `wiretap, OTLP → slow (${SLOW_MS} ms)`, env: otlp(slow), collector: slow },
   ];
   const rows = [];
-  for (const config of configs) {
+  // SOAK_ONLY=0,2: run only those configurations (by position), e.g. to run them in parallel processes.
+  const only = (process.env.SOAK_ONLY || '').split(',').filter(Boolean).map(Number);
+  for (const config of configs.filter((_, i) => only.length === 0 || only.includes(i))) {
     const r = await runChild({ ...base, ...config.env });
     const half = r.samples.slice(Math.floor(r.samples.length / 2));
     const perK = (key) => Math.round(slope(half.map((s) => [s.done / 1000, s[key]])));
