@@ -146,7 +146,7 @@ async function parent() {
   const failing = await collector(500, 0);
   const slow = await collector(200, SLOW_MS);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-soak-'));
-  const base = { PATH: process.env.PATH, HOME: process.env.HOME, SOAK_TARGET: target.url, OTEL_SERVICE_NAME: 'soak', WIRETAP_FILE: path.join(tmp, 'spans.jsonl') };
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, SOAK_CALLS: String(CALLS), SOAK_TARGET: target.url, OTEL_SERVICE_NAME: 'soak', WIRETAP_FILE: path.join(tmp, 'spans.jsonl') };
   const otlp = (c) => ({ NODE_OPTIONS: `--require ${REGISTER}`, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: c.url });
   const configs = [
     { name: 'no agent', env: {} },
