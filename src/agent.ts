@@ -202,9 +202,9 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       if (!config.metrics.disabled) {
         try {
           const m = require('./metrics') as typeof import('./metrics');
-          const { buildResource } = require('./spans/tracing') as typeof import('./spans/tracing');
-          let resource: ReturnType<typeof buildResource> | undefined;
-          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= buildResource(env, config.lambda)));
+          const { wiretapResource } = require('./spans/tracing') as typeof import('./spans/tracing');
+          let resource: ReturnType<typeof wiretapResource> | undefined;
+          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= wiretapResource(env, config)));
           ignore = ignore.concat(m.metricsExportTargets(config.metrics, env));
         } catch (err) {
           diag.warn(`metrics unavailable: ${describe(err)}`);
@@ -333,7 +333,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   try {
     const { startLogs } = require('./logs') as typeof import('./logs');
     // The resource (and with it the OpenTelemetry API) loads on the first export, not at preload.
-    const resource = () => (require('./spans/tracing') as typeof import('./spans/tracing')).buildResource(env, config.lambda);
+    const resource = () => (require('./spans/tracing') as typeof import('./spans/tracing')).wiretapResource(env, config);
     logs = startLogs(config, env, { activeIds, resource, redactor: getRedactor });
   } catch (err) {
     diag.warn(`log correlation unavailable: ${describe(err)}`);
@@ -379,9 +379,9 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   undo.push(
     installExitHooks({
       reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
-      flushSync: () => {
+      flushSync: (final) => {
         try {
-          tracing?.flushSync();
+          tracing?.flushSync(final);
         } finally {
           // metrics and log lines go out even when the span flush failed
           try {
@@ -391,6 +391,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
           }
         }
       },
+      holdForExport: () => tracing?.holdForInflightExport() ?? false,
       pending: () => (tracing?.pending ?? 0) + (logs?.pending ?? 0),
     }),
   );

@@ -6,12 +6,29 @@ import * as path from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { JsonTraceSerializer as Serializer } from '@opentelemetry/otlp-transformer';
-import type { SyncExporter } from './types';
+import { createSpanEncoder, type SpanEncoder } from './encoded';
+import type { EncodedExporter, SyncExporter } from './types';
 
-export class FileSpanExporter implements SpanExporter, SyncExporter {
+const NEWLINE = Buffer.from('\n');
+
+export class FileSpanExporter implements SpanExporter, SyncExporter, EncodedExporter {
   private fd: number | undefined;
+  readonly encoder: SpanEncoder | undefined = createSpanEncoder('json');
 
   constructor(readonly filePath: string) {}
+
+  sendEncodedSync(body: Buffer): void {
+    fs.writeSync(this.open(), Buffer.concat([body, NEWLINE]));
+  }
+
+  sendEncoded(body: Buffer, done: (result: ExportResult) => void): void {
+    try {
+      this.sendEncodedSync(body);
+      done({ code: ExportResultCode.SUCCESS });
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
 
   private open(): number {
     if (this.fd === undefined) {

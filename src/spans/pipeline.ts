@@ -68,9 +68,9 @@ function injectW3C(span: Span, carrier: Record<string, string>): void {
   if (sc.traceState) carrier.tracestate = sc.traceState.serialize();
 }
 
-/** Milliseconds since the epoch, sub-millisecond precision, monotonic within the process. */
-const origin = performance.timeOrigin;
-export const now = (): number => origin + performance.now();
+// The real clock captured at preload: a fake Date/performance.now in the app never moves span times.
+export { now } from './clock';
+import { now } from './clock';
 
 export function errorType(err: unknown): string {
   if (err && typeof err === 'object') {

@@ -17,6 +17,7 @@ import diagnosticsChannel = require('node:diagnostics_channel');
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { hrNow } from './clock';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { guard } from '../diag/log';
 import * as A from '../semconv';
@@ -79,7 +80,7 @@ function endServerSpan(span: Span, res: ServerResponse): void {
     span.setAttribute(A.ATTR_ERROR_TYPE, 'aborted');
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection closed before the response ended' });
   }
-  span.end();
+  span.end(hrNow()); // the real clock captured at preload: an app's fake Date/performance.now never moves it
 }
 
 /** Listeners added to the request on a runtime where they would otherwise run outside the server span. */
@@ -102,7 +103,7 @@ export function startServerSpans(tracer: () => Tracer, enter: EnterContext | und
     const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const attributes = serverAttributes(request);
-    const span = tracer().startSpan(String(attributes[A.ATTR_HTTP_REQUEST_METHOD] === '_OTHER' ? 'HTTP' : attributes[A.ATTR_HTTP_REQUEST_METHOD]), { kind: SpanKind.SERVER, attributes }, parent);
+    const span = tracer().startSpan(String(attributes[A.ATTR_HTTP_REQUEST_METHOD] === '_OTHER' ? 'HTTP' : attributes[A.ATTR_HTTP_REQUEST_METHOD]), { kind: SpanKind.SERVER, attributes, startTime: hrNow() }, parent);
     response.once('close', () => endServerSpan(span, response));
     if (!enter) return;
     const ctx = trace.setSpan(parent, span);

@@ -3,11 +3,12 @@
 // globally, so an app that registers one later still can) with its export queues.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { trace, type Attributes, type AttributeValue, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { BasicTracerProvider, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
 import type { Config, Env } from '../config/load';
 import type { ExportQueueProcessor, QueueOptions } from '../exporters/queue';
+import type { Redactor } from '../redaction/redactor';
 import { diag } from '../diag/log';
 
 export const TRACER_NAME = 'wiretap';
@@ -86,6 +87,74 @@ export function buildResource(env: Env, lambda?: Config['lambda']): Resource {
   return resource;
 }
 
+/** A command-line argument that names an option: `--api-key`, `-p`, `--api-key=…`, `API_KEY=…`. */
+const OPTION = /^(-{1,2}[^=\s]+|[A-Za-z_][\w.-]*)=([\s\S]*)$/;
+const FLAG = /^-{1,2}([^=\s]+)$/;
+
+/**
+ * Command-line arguments with secrets masked by the redactor's own rules: the key rules on
+ * `--name=value`, `--name value` and `NAME=value`, and the value detectors on every argument.
+ */
+export function redactArgs(args: readonly string[], redactor: Redactor): string[] {
+  const out: string[] = [];
+  let maskNext = false;
+  for (const arg of args) {
+    if (maskNext) {
+      maskNext = false;
+      if (!arg.startsWith('-')) {
+        out.push(REDACTED_VALUE);
+        continue;
+      }
+    }
+    const option = OPTION.exec(arg);
+    if (option) {
+      const name = option[1]!.replace(/^-+/, '');
+      out.push(`${option[1]}=${redactor.isSensitiveKey(name) ? REDACTED_VALUE : redactor.text(option[2]!)}`);
+      continue;
+    }
+    const flag = FLAG.exec(arg);
+    if (flag && redactor.isSensitiveKey(flag[1]!)) maskNext = true;
+    out.push(redactor.text(arg));
+  }
+  return out;
+}
+
+const REDACTED_VALUE = '[REDACTED]';
+const COMMAND_ARGS = 'process.command_args';
+const COMMAND_LINE = 'process.command_line';
+
+/** Resource attributes through the same redaction as everything else (the command line above all). */
+export function redactResourceAttributes(attributes: Attributes, redactor: Redactor): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    if (key === COMMAND_ARGS && Array.isArray(value)) out[key] = redactArgs(value.map(String), redactor);
+    else if (key === COMMAND_LINE && typeof value === 'string') out[key] = redactArgs(value.split(' '), redactor).join(' ');
+    else if (redactor.isSensitiveKey(key)) out[key] = REDACTED_VALUE;
+    else out[key] = redactValue(value, redactor);
+  }
+  return out;
+}
+
+function redactValue(value: AttributeValue, redactor: Redactor): AttributeValue {
+  if (typeof value === 'string') return redactor.text(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? redactor.text(v) : v)) as AttributeValue;
+  return value;
+}
+
+/** The resource every signal of wiretap's own carries: detected, then redacted (command-line secrets). */
+export function wiretapResource(env: Env, config: Config): Resource {
+  return redactedResource(buildResource(env, config.lambda), config);
+}
+
+function redactedResource(resource: Resource, config: Config): Resource {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { createRedactor } = require('../redaction/redact') as typeof import('../redaction/redact');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return resourceFromAttributes(redactResourceAttributes(resource.attributes, createRedactor(config.redaction)), { schemaUrl: resource.schemaUrl });
+}
+
 /** True when the app (or another agent) registered a real global TracerProvider. */
 function appProvider(): TracerProvider | undefined {
   const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
@@ -134,7 +203,7 @@ export class Tracing {
       /* eslint-enable @typescript-eslint/no-require-imports */
       const options = queueOptions(this.env);
       for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, options));
-      this.own = new BasicTracerProvider({ resource: buildResource(this.env, this.config.lambda), spanProcessors: this.processors });
+      this.own = new BasicTracerProvider({ resource: wiretapResource(this.env, this.config), spanProcessors: this.processors });
     }
     return this.own;
   }
@@ -155,9 +224,16 @@ export class Tracing {
     return this.processors.reduce((n, p) => n + p.pending, 0);
   }
 
-  /** Writes queued spans synchronously where the exporter can (exit path). */
-  flushSync(): void {
-    for (const p of this.processors) p.flushSync();
+  /** Writes queued spans synchronously where the exporter can (exit path); `final`: the process ends now. */
+  flushSync(final = false): void {
+    for (const p of this.processors) p.flushSync(final);
+  }
+
+  /** At the natural end: a bounded wait for exports already in flight (true if any waits). */
+  holdForInflightExport(): boolean {
+    let holding = false;
+    for (const p of this.processors) holding = p.holdForInflightExport() || holding;
+    return holding;
   }
 
   /**

@@ -1,0 +1,322 @@
+// Spans encoded once, at span end, to their OTLP form (JSON or protobuf), so that the export queue holds
+// compact bytes and not SDK object graphs with their attributes: about 0.3 KB of JS heap per queued span
+// instead of about 1.7 KB (docs/design.md, "Export and exit"), and less for the GC to promote. A batch
+// is then the spans' bytes joined under their resource and scope, encoded once per group.
+//
+// The span encoders are the official ones: JSON through @opentelemetry/otlp-transformer's own span
+// conversion (a deep import of the pinned version; if it is missing, `createSpanEncoder` returns
+// undefined and the queue keeps SDK spans as before), protobuf through the transformer's own writer
+// and attribute encoders (deep imports of the pinned version too), with the Span message fields as its
+// serializer writes them. Resource and scope are taken once per group from the official serializer.
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+
+export type OtlpFormat = 'json' | 'protobuf';
+
+interface Group {
+  readonly resource: Resource;
+  readonly scopeKey: string;
+  /** JSON: the text before and after the spans; protobuf: the raw fields around ScopeSpans (rs*) and around the spans (ss*). */
+  head?: Buffer;
+  tail?: Buffer;
+  rsHead?: Buffer;
+  rsTail?: Buffer;
+}
+
+/** One finished span, encoded; `group` says which resource and scope it belongs to. */
+export interface EncodedSpan {
+  readonly group: Group;
+  readonly bytes: Buffer;
+}
+
+export interface SpanEncoder {
+  readonly format: OtlpFormat;
+  encode(span: ReadableSpan): EncodedSpan;
+  /** One ExportTraceServiceRequest holding every span of the batch. */
+  request(batch: readonly EncodedSpan[]): Buffer;
+}
+
+type Transformer = typeof import('@opentelemetry/otlp-transformer');
+
+function groupsOf() {
+  const byResource = new Map<Resource, Map<string, Group>>();
+  return (span: ReadableSpan, init: (g: Group) => void): Group => {
+    let scopes = byResource.get(span.resource);
+    if (!scopes) byResource.set(span.resource, (scopes = new Map()));
+    const s = span.instrumentationScope;
+    const scopeKey = `${s.name}\u0000${s.version ?? ''}\u0000${s.schemaUrl ?? ''}`;
+    let group = scopes.get(scopeKey);
+    if (!group) {
+      group = { resource: span.resource, scopeKey };
+      init(group);
+      scopes.set(scopeKey, group);
+    }
+    return group;
+  };
+}
+
+/** Joins the batch's spans per group, in first-seen order. */
+function byGroup(batch: readonly EncodedSpan[]): Map<Group, Buffer[]> {
+  const out = new Map<Group, Buffer[]>();
+  for (const e of batch) {
+    let list = out.get(e.group);
+    if (!list) out.set(e.group, (list = []));
+    list.push(e.bytes);
+  }
+  return out;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function jsonEncoder(): SpanEncoder {
+  const base = '@opentelemetry/otlp-transformer/build/src/';
+  const { sdkSpanToOtlpSpan } = require(`${base}trace/internal`) as { sdkSpanToOtlpSpan: (s: ReadableSpan, e: unknown) => unknown };
+  const { createResource, createInstrumentationScope } = require(`${base}common/internal`) as { createResource: (r: Resource, e: unknown) => { schemaUrl?: string }; createInstrumentationScope: (s: unknown, e: unknown) => unknown };
+  const { JSON_ENCODER } = require(`${base}common/utils`) as { JSON_ENCODER: unknown };
+  const group = groupsOf();
+  const init = (span: ReadableSpan) => (g: Group) => {
+    const resource = createResource(span.resource, JSON_ENCODER);
+    const scope = span.instrumentationScope;
+    // {"resource":…,"scopeSpans":[{"scope":…,"spans":[ SPANS ],"schemaUrl":…}],"schemaUrl":…}
+    g.head = Buffer.from(`{"resource":${JSON.stringify(resource)},"scopeSpans":[{"scope":${JSON.stringify(createInstrumentationScope(scope, JSON_ENCODER))},"spans":[`);
+    const scopeSchema = scope.schemaUrl ? `,"schemaUrl":${JSON.stringify(scope.schemaUrl)}` : '';
+    const resourceSchema = resource.schemaUrl ? `,"schemaUrl":${JSON.stringify(resource.schemaUrl)}` : '';
+    g.tail = Buffer.from(`]${scopeSchema}}]${resourceSchema}}`);
+  };
+  const comma = Buffer.from(',');
+  return {
+    format: 'json',
+    encode: (span) => ({ group: group(span, init(span)), bytes: Buffer.from(JSON.stringify(sdkSpanToOtlpSpan(span, JSON_ENCODER))) }),
+    request(batch) {
+      const parts: Buffer[] = [Buffer.from('{"resourceSpans":[')];
+      let firstGroup = true;
+      for (const [g, spans] of byGroup(batch)) {
+        if (!firstGroup) parts.push(comma);
+        firstGroup = false;
+        parts.push(g.head!);
+        spans.forEach((b, i) => {
+          if (i > 0) parts.push(comma);
+          parts.push(b);
+        });
+        parts.push(g.tail!);
+      }
+      parts.push(Buffer.from(']}'));
+      return Buffer.concat(parts);
+    },
+  };
+}
+
+// --- protobuf: length-delimited fields, read and written by hand (a few lines, exact) ---
+
+function readVarint(buf: Uint8Array, pos: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = buf[pos++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return [value, pos];
+    shift += 7;
+  }
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+/** The fields of one message: number, and the raw bytes of the whole field (tag included) and of its value. */
+function fields(buf: Uint8Array): { field: number; raw: Uint8Array; value: Uint8Array }[] {
+  const out: { field: number; raw: Uint8Array; value: Uint8Array }[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const start = pos;
+    const [tag, afterTag] = readVarint(buf, pos);
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    let valueStart = afterTag;
+    let end: number;
+    if (wire === 0) end = readVarint(buf, afterTag)[1];
+    else if (wire === 1) end = afterTag + 8;
+    else if (wire === 5) end = afterTag + 4;
+    else if (wire === 2) {
+      const [len, afterLen] = readVarint(buf, afterTag);
+      valueStart = afterLen;
+      end = afterLen + len;
+    } else throw new Error(`unexpected protobuf wire type ${wire}`);
+    out.push({ field, raw: buf.subarray(start, end), value: buf.subarray(valueStart, end) });
+    pos = end;
+  }
+  return out;
+}
+
+const lengthDelimited = (field: number, parts: readonly Uint8Array[]): Buffer[] => {
+  const len = parts.reduce((n, p) => n + p.length, 0);
+  return [varint(field * 8 + 2), varint(len), ...parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))];
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+interface Writer {
+  pos: number;
+  finish(): Uint8Array;
+  startLengthDelimited(): number;
+  finishLengthDelimited(pos: number, length: number): void;
+  writeTag(field: number, wire: number): void;
+  writeVarint(v: number): void;
+  writeBytes(b: Uint8Array): void;
+  writeString(s: string): void;
+  writeFixed32(v: number): void;
+}
+
+/**
+ * The transformer's own Span writer (trace/protobuf/trace-serializer.js, serializeSpan and its helpers),
+ * field for field, on the transformer's own ProtobufWriter: that module writes only whole requests.
+ * Byte-identical output is tested against the official serializer (test/unit/exporters/encoded.test.ts).
+ */
+function spanWriter() {
+  const base = '@opentelemetry/otlp-transformer/build/src/';
+  const { ProtobufWriter } = require(`${base}common/protobuf/protobuf-writer`) as { ProtobufWriter: new (size?: number) => Writer };
+  const common = require(`${base}common/protobuf/common-serializer`) as { writeAttributes: (w: Writer, a: unknown, f: number) => void; writeHrTimeAsFixed64: (w: Writer, t: unknown) => void };
+  const { hexToBinary } = require(`${base}common/hex-to-binary`) as { hexToBinary: (hex: string) => Uint8Array };
+  const flagsOf = (traceFlags: number, isRemote: boolean | undefined) => ((traceFlags & 0xff) | 0x100 | (isRemote ? 0x200 : 0)) >>> 0;
+  const message = (w: Writer, body: () => void) => {
+    const at = w.startLengthDelimited();
+    const from = w.pos;
+    body();
+    w.finishLengthDelimited(at, w.pos - from);
+  };
+  const writer = new ProtobufWriter(16 * 1024);
+  return (span: ReadableSpan): Buffer => {
+    const w = writer;
+    w.pos = 0;
+    w.writeTag(2, 2); // ScopeSpans.spans
+    message(w, () => {
+      const ctx = span.spanContext();
+      w.writeTag(1, 2);
+      w.writeBytes(hexToBinary(ctx.traceId));
+      w.writeTag(2, 2);
+      w.writeBytes(hexToBinary(ctx.spanId));
+      const traceState = ctx.traceState?.serialize();
+      if (traceState) {
+        w.writeTag(3, 2);
+        w.writeString(traceState);
+      }
+      if (span.parentSpanContext?.spanId) {
+        w.writeTag(4, 2);
+        w.writeBytes(hexToBinary(span.parentSpanContext.spanId));
+      }
+      w.writeTag(5, 2);
+      w.writeString(span.name);
+      const kind = span.kind == null ? 0 : span.kind + 1;
+      if (kind !== 0) {
+        w.writeTag(6, 0);
+        w.writeVarint(kind);
+      }
+      w.writeTag(7, 1);
+      common.writeHrTimeAsFixed64(w, span.startTime);
+      w.writeTag(8, 1);
+      common.writeHrTimeAsFixed64(w, span.endTime);
+      if (span.attributes) common.writeAttributes(w, span.attributes, 9);
+      w.writeTag(10, 0);
+      w.writeVarint(span.droppedAttributesCount);
+      for (const event of span.events) {
+        w.writeTag(11, 2);
+        message(w, () => {
+          w.writeTag(1, 1);
+          common.writeHrTimeAsFixed64(w, event.time);
+          w.writeTag(2, 2);
+          w.writeString(event.name);
+          if (event.attributes) common.writeAttributes(w, event.attributes, 3);
+          w.writeTag(4, 0);
+          w.writeVarint(event.droppedAttributesCount || 0);
+        });
+      }
+      w.writeTag(12, 0);
+      w.writeVarint(span.droppedEventsCount);
+      for (const link of span.links) {
+        w.writeTag(13, 2);
+        message(w, () => {
+          const c = link.context;
+          w.writeTag(1, 2);
+          w.writeBytes(hexToBinary(c.traceId));
+          w.writeTag(2, 2);
+          w.writeBytes(hexToBinary(c.spanId));
+          const ts = c.traceState?.serialize();
+          if (ts) {
+            w.writeTag(3, 2);
+            w.writeString(ts);
+          }
+          if (link.attributes) common.writeAttributes(w, link.attributes, 4);
+          w.writeTag(5, 0);
+          w.writeVarint(link.droppedAttributesCount || 0);
+          w.writeTag(6, 5);
+          w.writeFixed32(flagsOf(c.traceFlags, c.isRemote));
+        });
+      }
+      w.writeTag(14, 0);
+      w.writeVarint(span.droppedLinksCount);
+      w.writeTag(15, 2);
+      message(w, () => {
+        if (span.status.message) {
+          w.writeTag(2, 2);
+          w.writeString(span.status.message);
+        }
+        w.writeTag(3, 0);
+        w.writeVarint(span.status.code);
+      });
+      w.writeTag(16, 5);
+      w.writeFixed32(flagsOf(ctx.traceFlags, span.parentSpanContext?.isRemote));
+    });
+    return Buffer.from(w.finish());
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function protobufEncoder(t: Transformer): SpanEncoder {
+  const writeSpan = spanWriter();
+  const group = groupsOf();
+  // ExportTraceServiceRequest{1: ResourceSpans{1: Resource, 2: ScopeSpans{1: scope, 2: Span…, 3: schema_url}, 3: schema_url}}
+  const only = (request: Uint8Array) => {
+    const rs = fields(request).find((f) => f.field === 1)!;
+    const rsFields = fields(rs.value);
+    const ss = rsFields.find((f) => f.field === 2)!;
+    return { rsFields, ssFields: fields(ss.value) };
+  };
+  const init = (span: ReadableSpan) => (g: Group) => {
+    const { rsFields, ssFields } = only(t.ProtobufTraceSerializer.serializeRequest([span])!);
+    // The other fields, in the serializer's own order around the spans and around ScopeSpans, so that a
+    // batch of one group is byte for byte what the serializer writes.
+    const around = (list: ReturnType<typeof fields>): [Buffer, Buffer] => {
+      const at = list.findIndex((f) => f.field === 2);
+      return [Buffer.concat(list.slice(0, at).map((f) => f.raw)), Buffer.concat(list.slice(at).filter((f) => f.field !== 2).map((f) => f.raw))];
+    };
+    [g.head, g.tail] = around(ssFields);
+    [g.rsHead, g.rsTail] = around(rsFields);
+  };
+  return {
+    format: 'protobuf',
+    // The span's bytes are the whole `spans` field of ScopeSpans (tag and length included).
+    encode: (span) => ({ group: group(span, init(span)), bytes: writeSpan(span) }),
+    request(batch) {
+      const parts: Buffer[] = [];
+      for (const [g, spans] of byGroup(batch)) {
+        const scopeSpans = lengthDelimited(2, [g.head!, ...spans, g.tail!]);
+        parts.push(...lengthDelimited(1, [g.rsHead!, ...scopeSpans, g.rsTail!]));
+      }
+      return Buffer.concat(parts);
+    },
+  };
+}
+
+/** An encoder for the format, or undefined where the pinned transformer's internals are not there. */
+export function createSpanEncoder(format: OtlpFormat): SpanEncoder | undefined {
+  try {
+    if (format === 'json') return jsonEncoder();
+    return protobufEncoder(require('@opentelemetry/otlp-transformer') as Transformer);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { createSpanEncoder } from '../../../src/exporters/encoded';
+import { flattenRequest } from '../../../src/cli/otlp-json';
+
+function spans(): ReadableSpan[] {
+  const ended: ReadableSpan[] = [];
+  const collect: SpanProcessor = { onStart: () => undefined, onEnd: (s) => void ended.push(s), forceFlush: async () => undefined, shutdown: async () => undefined };
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'shop', 'process.command_args': ['node', 'app.js'] }), spanProcessors: [collect] });
+  const a = provider.getTracer('wiretap', '1.2.3');
+  const b = provider.getTracer('@opentelemetry/instrumentation-http', '0.1.0');
+  for (let i = 0; i < 3; i++) {
+    const s = a.startSpan(`GET /${i}`, { kind: SpanKind.CLIENT, startTime: [1_800_000_000, i * 1000], attributes: { 'http.request.method': 'GET', 'server.port': 443 + i, ok: i % 2 === 0, ratio: 0.5, list: ['x', 'y'], 'http.response.body.content': `{"n":${i},"text":"é ✓ \\" quote"}` } });
+    s.addLink({ context: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 } });
+    if (i === 1) s.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+    s.end([1_800_000_001, i]);
+  }
+  const server = b.startSpan('GET', { kind: SpanKind.SERVER, startTime: [1_800_000_000, 5] });
+  server.addEvent('e', { k: 'v' }, [1_800_000_000, 6]);
+  server.end([1_800_000_000, 7]);
+  return ended;
+}
+
+describe('encoded spans (encoded once at span end)', () => {
+  for (const format of ['json', 'protobuf'] as const) {
+    const serializer = format === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+
+    it(`${format}: a batch of one resource and scope is byte for byte the official serializer's request`, () => {
+      const encoder = createSpanEncoder(format)!;
+      expect(encoder, 'encoder available').to.not.equal(undefined);
+      const list = spans().filter((s) => s.instrumentationScope.name === 'wiretap');
+      const ours = encoder.request(list.map((s) => encoder.encode(s)));
+      expect(Buffer.from(ours).equals(Buffer.from(serializer.serializeRequest(list)!))).to.equal(true);
+    });
+  }
+
+  it('json: several scopes in one batch read back as the same spans as the official request', () => {
+    const encoder = createSpanEncoder('json')!;
+    const list = spans();
+    const ours = JSON.parse(encoder.request(list.map((s) => encoder.encode(s))).toString('utf8'));
+    const official = JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(list)!).toString('utf8'));
+    const key = (s: { spanId: string }) => s.spanId;
+    expect(flattenRequest(ours).sort((x, y) => key(x).localeCompare(key(y)))).to.deep.equal(flattenRequest(official).sort((x, y) => key(x).localeCompare(key(y))));
+  });
+
+  it('protobuf: several scopes in one batch hold every span once, under its scope', () => {
+    const encoder = createSpanEncoder('protobuf')!;
+    const list = spans();
+    const ours = encoder.request(list.map((s) => encoder.encode(s)));
+    // Per group, the request is the official one for that group's spans: compare group by group.
+    const wiretap = list.filter((s) => s.instrumentationScope.name === 'wiretap');
+    const http = list.filter((s) => s.instrumentationScope.name !== 'wiretap');
+    const expected = Buffer.concat([ProtobufTraceSerializer.serializeRequest(wiretap)!, ProtobufTraceSerializer.serializeRequest(http)!]);
+    expect(ours.equals(expected)).to.equal(true);
+  });
+});
