@@ -18,7 +18,17 @@ export class FileSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
   constructor(readonly filePath: string) {}
 
   sendEncodedSync(body: Buffer): void {
-    fs.writeSync(this.open(), Buffer.concat([body, NEWLINE]));
+    this.writeLine(Buffer.concat([body, NEWLINE]));
+  }
+
+  private writeLine(line: Buffer): void {
+    // Lambda mode's default: stdout, which may be a pipe or a socket that cannot be opened by path.
+    // process.stdout writes synchronously for files, pipes and sockets on Linux, so the exit path still works.
+    if (this.filePath === '/dev/stdout') {
+      process.stdout.write(line);
+      return;
+    }
+    fs.writeSync(this.open(), line);
   }
 
   sendEncoded(body: Buffer, done: (result: ExportResult) => void): void {
@@ -44,15 +54,7 @@ export class FileSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
     const { JsonTraceSerializer } = require('@opentelemetry/otlp-transformer') as { JsonTraceSerializer: typeof Serializer };
     const body = JsonTraceSerializer.serializeRequest(spans);
     if (!body) return;
-    const line = Buffer.concat([Buffer.from(body), Buffer.from('\n')]);
-    // Lambda mode's default: stdout, which may be a pipe or a socket that cannot be opened by path.
-    // process.stdout writes synchronously for files, pipes and sockets on Linux, so the exit path still works.
-    if (this.filePath === '/dev/stdout') {
-      process.stdout.write(line);
-      return;
-    }
-    const fd = this.open();
-    fs.writeSync(fd, line);
+    this.writeLine(Buffer.concat([Buffer.from(body), NEWLINE]));
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {

@@ -241,6 +241,24 @@ for (const { ric, node } of RUNTIMES) {
       expect([logs[0]!.traceId, logs[0]!.spanId]).to.deep.equal([inv!.traceId, inv!.spanId]);
     });
 
+    it('metrics (OTEL_METRICS_EXPORTER=emf): each invocation\'s calls are on stdout as EMF before the result goes back', async () => {
+      fn = await start('cjs', 'index.handler', { OTEL_METRICS_EXPORTER: 'emf' });
+      for (const n of [1, 2]) {
+        const out = await fn.api.invoke({ n });
+        expect(out.kind, fn.stderr()).to.equal('response');
+        const emf = fn
+          .stdout()
+          .split('\n')
+          .filter((l) => l.startsWith('{"_aws"'))
+          .map((l) => JSON.parse(l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } });
+        const http = emf.filter((e) => e._aws.CloudWatchMetrics.some((m) => m.Metrics.some((x) => x.Name === 'http.client.request.duration')));
+        // Delta temporality in Lambda: one object per invocation for the one downstream call.
+        expect(http, fn.stdout()).to.have.length(n);
+        const values = http[n - 1]!['http.client.request.duration'] as { Values: number[]; Counts: number[] };
+        expect(values.Counts.reduce((a, b) => a + b, 0)).to.equal(1);
+      }
+    });
+
     it('a handler that finishes after the watchdog: the real end is exported too, and tells itself apart', async () => {
       // The watchdog fires at most 1 s into the invocation (10 s left, 9 s buffer), the handler ends after 1.5 s:
       // the order is fixed by the two timers in the function, whatever the machine's load.
