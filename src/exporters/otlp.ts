@@ -13,33 +13,14 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { otlpSignalHeaders, otlpSignalUrl } from './otlp-env';
 import type { Env, OtlpProtocol } from '../config/load';
 import { realTimers, type Timers } from '../spans/clock';
 import { createSpanEncoder, type SpanEncoder } from './encoded';
 import type { EncodedExporter, SyncExporter } from './types';
 
-export function otlpTracesUrl(env: Env): string {
-  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
-  if (traces) return traces;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318';
-  return `${base.replace(/\/+$/, '')}/v1/traces`;
-}
-
-export function otlpHeaders(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const source of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS]) {
-    for (const pair of (source ?? '').split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      try {
-        out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
-      } catch {
-        /* a malformed pair is skipped, as the official exporters do */
-      }
-    }
-  }
-  return out;
-}
+export const otlpTracesUrl = (env: Env): string => otlpSignalUrl(env, 'traces');
+export const otlpHeaders = (env: Env): Record<string, string> => otlpSignalHeaders(env, 'traces');
 
 /** OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (ms, default 10 s) and _COMPRESSION (`gzip` or `none`). */
 function otlpTimeout(env: Env): number {

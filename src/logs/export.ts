@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { LoggerProvider as ApiLoggerProvider, LogAttributes, Logger } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
+import { otlpSignalHeaders, otlpSignalUrl } from '../exporters/otlp-env';
 import type { Env, LogsConfig } from '../config/load';
 import type { Redactor } from '../redaction/redactor';
 import type { RawLogRecord } from './capture';
@@ -128,28 +129,8 @@ export function parseLine(raw: RawLogRecord, redactor: Redactor): ParsedLine {
 
 const LAMBDA_TEXT_LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\t([A-Z]+)\t([\s\S]*)$/i;
 
-export function otlpLogsUrl(env: Env): string {
-  const logs = env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT?.trim();
-  if (logs) return logs;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318';
-  return `${base.replace(/\/+$/, '')}/v1/logs`;
-}
-
-function otlpLogsHeaders(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const source of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_LOGS_HEADERS]) {
-    for (const pair of (source ?? '').split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      try {
-        out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
-      } catch {
-        /* a malformed pair is skipped, as the official exporters do */
-      }
-    }
-  }
-  return out;
-}
+export const otlpLogsUrl = (env: Env): string => otlpSignalUrl(env, 'logs');
+const otlpLogsHeaders = (env: Env): Record<string, string> => otlpSignalHeaders(env, 'logs');
 
 /** An unref'd, time-bounded POST: resolves false on any failure, never keeps the process alive. */
 function post(url: string, headers: Record<string, string>, body: Uint8Array, timeoutMs: number): Promise<boolean> {

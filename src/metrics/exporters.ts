@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
+import { otlpSignalHeaders, otlpSignalUrl } from '../exporters/otlp-env';
 import type { Env, MetricsConfig, OtlpProtocol } from '../config/load';
 import { toEmfLines } from './emf';
 import type { MetricPoints, Temporality } from './store';
@@ -102,28 +103,8 @@ export class EmfMetricsExporter implements MetricsExporter {
   }
 }
 
-export function otlpMetricsUrl(env: Env): string {
-  const own = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?.trim();
-  if (own) return own;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318';
-  return `${base.replace(/\/+$/, '')}/v1/metrics`;
-}
-
-function otlpHeaders(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const source of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_METRICS_HEADERS]) {
-    for (const pair of (source ?? '').split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      try {
-        out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
-      } catch {
-        /* a malformed pair is skipped, as the official exporters do */
-      }
-    }
-  }
-  return out;
-}
+export const otlpMetricsUrl = (env: Env): string => otlpSignalUrl(env, 'metrics');
+const otlpHeaders = (env: Env): Record<string, string> => otlpSignalHeaders(env, 'metrics');
 
 interface OfficialExporter {
   export(metrics: unknown, done: (result: { code: number; error?: Error }) => void): void;
