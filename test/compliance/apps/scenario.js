@@ -14,13 +14,15 @@ const url = (p) => `${HTTP}/${TAG}/${p}`;
 const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex').slice(0, 16);
 
-function state(s) {
-  return { flowing: s.readableFlowing ?? null, ended: s.readableEnded, destroyed: s.destroyed, complete: s.complete, aborted: s.aborted };
+function state(s, options = {}) {
+  const out = { flowing: s.readableFlowing ?? null, ended: s.readableEnded, destroyed: s.destroyed, complete: s.complete, aborted: s.aborted };
+  if (options.ignoreFlowing) delete out.flowing;
+  return out;
 }
-function watch(emitter, who, events) {
+function watch(emitter, who, events, options) {
   for (const ev of events) {
     emitter.on(ev, (arg) => {
-      const e = { who, ev, state: state(emitter) };
+      const e = { who, ev, state: state(emitter, options) };
       if (arg instanceof Error) e.error = { code: arg.code, message: arg.message, name: arg.name };
       print(e);
     });
@@ -29,16 +31,18 @@ function watch(emitter, who, events) {
 const REQ_EVENTS = ['finish', 'close', 'error', 'timeout', 'abort'];
 const RES_EVENTS = ['end', 'close', 'error', 'aborted'];
 
-function onResponse(res) {
+function onResponse(res, options) {
   print({ who: 'req', ev: 'response', status: res.statusCode, headers: Object.keys(res.headers).filter((h) => h !== 'date'), state: state(res) });
-  watch(res, 'res', RES_EVENTS);
+  watch(res, 'res', RES_EVENTS, options);
 }
 
 const scenarios = {
   pipe() {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-pipe-')), 'out.bin');
     const req = http.get(url('pipe/big?kb=512'), (res) => {
-      onResponse(res);
+      // Whether pipe() has paused the response for the file's backpressure at the moment of 'end' is a race
+      // between disk and socket, with or without the agent (seen both ways in bare runs): not compared.
+      onResponse(res, { ignoreFlowing: true });
       const out = fs.createWriteStream(file);
       res.pipe(out);
       out.on('finish', () => {
