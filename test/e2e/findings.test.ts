@@ -47,7 +47,11 @@ describe('e2e: findings from other libraries’ test suites', function () {
   for (const { node, label, undici } of debugRuns) {
     for (const debug of ['fetch', 'undici']) {
       it(`NODE_DEBUG=${debug} prints the same undici debug lines with the agent (${label}, ${undici} fetch)`, async function () {
-        if (!fs.existsSync(node)) this.skip(); // .runtimes not installed (scripts/install-runtimes.sh)
+        if (!fs.existsSync(node)) {
+        // eslint-disable-next-line no-console
+        console.log(`      skipped: ${node} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
+        this.skip();
+      }
         const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/findings.js', node, env: { SCENARIO: 'debug-log', NODE_DEBUG: debug, UNDICI: undici } });
         expect(tapped.code, tapped.stderr).to.equal(0);
         const lines = normalizeDebug(bare.appStderr);

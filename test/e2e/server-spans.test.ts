@@ -15,7 +15,11 @@ describe('e2e: server spans', function () {
 
   for (const [label, node] of [[`this Node (${process.version})`, process.execPath], ['Node 22', runtime(22)], ['Node 24', NODE24]] as const) {
     it(`continue the incoming traceparent, nest the handler's calls, and add no frame to the handler's stack (${label})`, async function () {
-      if (!fs.existsSync(node)) this.skip(); // .runtimes not installed (scripts/install-runtimes.sh)
+      if (!fs.existsSync(node)) {
+        // eslint-disable-next-line no-console
+        console.log(`      skipped: ${node} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
+        this.skip();
+      }
       const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/server-stacks.js', node });
       expect(tapped.code, tapped.stderr).to.equal(0);
       const [b, t] = [bare.json()[0], tapped.json()[0]];
@@ -51,7 +55,11 @@ describe('e2e: server spans', function () {
   }
 
   it('after a handled request, native callbacks run without callbackTrampoline where AsyncLocalStorage needs no async hooks (Node 24)', async function () {
-    if (!fs.existsSync(NODE24)) this.skip(); // .runtimes not installed (scripts/install-runtimes.sh)
+    if (!fs.existsSync(NODE24)) {
+        // eslint-disable-next-line no-console
+        console.log(`      skipped: ${NODE24} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
+        this.skip();
+      }
     const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/server-stacks.js', node: NODE24 });
     expect(tapped.code, tapped.stderr).to.equal(0);
     const [b, t] = [bare.json()[0], tapped.json()[0]];
