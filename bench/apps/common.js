@@ -73,4 +73,17 @@ function report(result) {
 
 const int = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 
-module.exports = { pool, measure, report, flushAgent, agentStats, int };
+/** The DynamoDB client and GetItem command both DynamoDB workloads send (to the bench's local server). */
+function dynamodbGetItem() {
+  const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${process.env.BENCH_DDB_PORT}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' },
+    maxAttempts: 1,
+  });
+  const table = process.env.BENCH_TABLE || 'small';
+  return { client, command: () => new GetItemCommand({ TableName: table, Key: { id: { S: 'user-42' } } }) };
+}
+
+module.exports = { pool, measure, report, flushAgent, agentStats, int, dynamodbGetItem };
