@@ -46,7 +46,7 @@ describe('e2e: logs', function () {
         const innerLine = lines.find((l) => l.where === 'inner' && l.path === `/r${i}/inner`)!;
         expect(innerLine.span_id).to.equal(inner.spanId).and.not.equal(outer.spanId);
       }
-      // Outside any span: no ids, and the app's own fields are untouched.
+      // Eight requests, eight traces: no line carries another request's ids.
       expect(new Set(lines.map((l) => l.trace_id)).size).to.equal(8);
     });
   }
