@@ -22,8 +22,18 @@ const DIST = path.join(ROOT, 'dist');
 const EXTERNAL = ['@opentelemetry/api', '@opentelemetry/api-logs', 'cbor', 'fast-xml-parser'];
 /** Lazily required src modules that stay tsc's separate file: the 1.1 MB AWS operation table. */
 const SEPARATE = ['decoders/aws/data/operations'];
-/** Preload modules' lazy targets that make up the runtime bundle (src-relative, no extension). */
-const RUNTIME_ENTRIES = ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'metrics/index', 'lambda/invocation', 'semconv'];
+/**
+ * The bundles, in build order. `entries`: the src modules (no extension) whose lazy `require()` from
+ * another bundle loads this one. A src module belongs to the first bundle that holds it; later bundles
+ * read it from there (`require('./<bundle>.js').shared[key]`), so stateful modules exist once.
+ */
+const BUNDLES = [
+  { name: 'register', entries: [] },
+  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'lambda/invocation', 'semconv'] },
+  // Metrics are off by default: their code (and the metrics SDK and exporters) loads only when they are on.
+  { name: 'metrics', entries: ['metrics/index'] },
+];
+const LAZY_OWNER = new Map(BUNDLES.flatMap((b) => b.entries.map((key) => [key, b.name])));
 
 const keyOf = (file) => path.relative(SRC, file).replace(/\\/g, '/').replace(/\.ts$/, '');
 const inSrc = (file) => file.startsWith(SRC + path.sep) && file.endsWith('.ts');
@@ -97,47 +107,37 @@ async function resolved(build, args) {
   return r.errors.length || r.external ? undefined : r.path;
 }
 
-/** In the preload: a lazy require of a runtime module (or of a bundled package) reads it from runtime.js. */
-function toRuntime(packages) {
+/**
+ * Cross-bundle imports: a lazy entry of another bundle, a module an earlier bundle holds, or (from a lazy
+ * require in the preload) a package, which the runtime bundle then holds.
+ */
+function crossBundle(self, owned, packages) {
   return {
-    name: 'to-runtime',
+    name: 'cross-bundle',
     setup(build) {
-      build.onResolve({ filter: /^\.\/runtime\.js$/ }, () => ({ path: './runtime.js', external: true }));
+      build.onResolve({ filter: /^\.\/[a-z]+\.js$/ }, (args) => (args.namespace === 'bundle' ? { path: args.path, external: true } : undefined));
       build.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'require-call' || !inSrc(args.importer)) return undefined;
+        if (args.namespace === 'bundle' || !inSrc(args.importer)) return undefined;
         const file = await resolved(build, args);
         if (!file) return undefined;
-        if (inSrc(file) && RUNTIME_ENTRIES.includes(keyOf(file))) return { path: keyOf(file), namespace: 'runtime' };
-        if (!inSrc(file) && !args.path.startsWith('.')) {
+        if (inSrc(file)) {
+          const key = keyOf(file);
+          const lazy = LAZY_OWNER.get(key);
+          if (lazy && lazy !== self.name) return { path: `${lazy}:${key}`, namespace: 'bundle' };
+          const owner = owned.get(key);
+          if (owner && owner !== self.name) return { path: `${owner}:${key}`, namespace: 'bundle' };
+          return undefined;
+        }
+        if (self.name === 'register' && args.kind === 'require-call' && !args.path.startsWith('.')) {
           packages.add(args.path);
-          return { path: `pkg:${args.path}`, namespace: 'runtime' };
+          return { path: `runtime:pkg:${args.path}`, namespace: 'bundle' };
         }
         return undefined;
       });
-      build.onLoad({ filter: /.*/, namespace: 'runtime' }, (args) => ({
-        contents: `module.exports = require('./runtime.js').modules[${JSON.stringify(args.path)}];`,
-        loader: 'js',
-      }));
-    },
-  };
-}
-
-/** In the runtime: a module the preload bundle holds is the preload's own instance. */
-function toPreload(shared) {
-  return {
-    name: 'to-preload',
-    setup(build) {
-      build.onResolve({ filter: /^\.\/register\.js$/ }, (args) => (args.namespace === 'preload' ? { path: './register.js', external: true } : undefined));
-      build.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.namespace === 'preload' || !inSrc(args.importer)) return undefined;
-        const file = await resolved(build, args);
-        if (file && shared.has(keyOf(file)) && !RUNTIME_ENTRIES.includes(keyOf(file))) return { path: keyOf(file), namespace: 'preload' };
-        return undefined;
+      build.onLoad({ filter: /.*/, namespace: 'bundle' }, (args) => {
+        const [bundle, ...rest] = args.path.split(':');
+        return { contents: `module.exports = require('./${bundle}.js').shared[${JSON.stringify(rest.join(':'))}];`, loader: 'js' };
       });
-      build.onLoad({ filter: /.*/, namespace: 'preload' }, (args) => ({
-        contents: `module.exports = require('./register.js').shared[${JSON.stringify(args.path)}];`,
-        loader: 'js',
-      }));
     },
   };
 }
@@ -146,44 +146,42 @@ const importPath = (file) => JSON.stringify(file.replace(/\\/g, '/'));
 // Getters over require(): a module is evaluated when first asked for, not when its bundle loads.
 const getter = (key, request) => `get ${JSON.stringify(key)}() { return require(${request}); }`;
 
-function preloadEntry(shared) {
-  const getters = [...shared].map((key) => getter(key, importPath(path.join(SRC, key + '.ts'))));
-  return `import ${importPath(path.join(SRC, 'register.ts'))};\nexport const shared = { ${getters.join(', ')} };\n`;
+/** A bundle's entry: the preload runs register.ts; every bundle exports its src modules (and packages) by key. */
+function entrySource(self, keys, packages) {
+  const getters = [...keys].map((key) => getter(key, importPath(path.join(SRC, key + '.ts'))));
+  if (self.name === 'runtime') for (const pkg of packages) getters.push(getter('pkg:' + pkg, JSON.stringify(pkg)));
+  const run = self.name === 'register' ? `import ${importPath(path.join(SRC, 'register.ts'))};\n` : '';
+  return `${run}export const shared = { ${getters.join(', ')} };\n`;
 }
 
-function runtimeEntry(packages) {
-  const getters = RUNTIME_ENTRIES.map((key) => getter(key, importPath(path.join(SRC, key + '.ts'))));
-  for (const pkg of packages) getters.push(getter('pkg:' + pkg, JSON.stringify(pkg)));
-  return `export const modules = { ${getters.join(', ')} };\n`;
-}
-
-async function buildPreload(shared, packages, write) {
+function buildOne(self, keys, owned, packages, write) {
   return esbuild.build({
     ...common,
-    stdin: { contents: preloadEntry(shared), resolveDir: SRC, sourcefile: 'register-bundle.ts', loader: 'ts' },
-    outfile: path.join(DIST, 'register.js'),
+    stdin: { contents: entrySource(self, keys, packages), resolveDir: SRC, sourcefile: `${self.name}-bundle.ts`, loader: 'ts' },
+    outfile: path.join(DIST, `${self.name}.js`),
     write,
-    plugins: [separate(), toRuntime(packages), sourceFixups()],
+    plugins: [separate(), crossBundle(self, owned, packages), sourceFixups()],
   });
 }
 
 async function main() {
-  // Pass 1 finds which src modules the preload holds; pass 2 exports them for the runtime bundle.
-  const packages = new Set();
-  const probe = await buildPreload(new Set(), packages, false);
-  const shared = new Set(Object.keys(probe.metafile.inputs).map((f) => path.resolve(ROOT, f)).filter(inSrc).map(keyOf).filter((k) => k !== 'register' && fs.existsSync(path.join(SRC, k + '.ts'))));
-  const preload = await buildPreload(shared, packages, true);
-  const runtime = await esbuild.build({
-    ...common,
-    stdin: { contents: runtimeEntry(packages), resolveDir: SRC, sourcefile: 'runtime-bundle.ts', loader: 'ts' },
-    outfile: path.join(DIST, 'runtime.js'),
-    plugins: [separate(), toPreload(shared), sourceFixups()],
-  });
-  const size = (r) => Object.values(r.metafile.outputs).reduce((n, o) => (o.bytes > n && !o.entryPoint?.endsWith('.map') ? Math.max(n, o.bytes) : n), 0);
-  // `--meta FILE`: esbuild's metafile of both bundles, to see what each holds (esbuild's analyzer reads it).
+  const owned = new Map(); // src module → the bundle that holds it
+  const packages = new Set(); // packages the preload requires lazily, held by the runtime bundle
+  const built = [];
+  for (const self of BUNDLES) {
+    // Pass 1 finds which src modules this bundle holds; pass 2 exports them all for the later bundles.
+    const probe = await buildOne(self, self.entries, owned, packages, false);
+    const keys = Object.keys(probe.metafile.inputs).map((f) => path.resolve(ROOT, f)).filter(inSrc).map(keyOf)
+      .filter((k) => k !== 'register' && fs.existsSync(path.join(SRC, k + '.ts')));
+    for (const key of keys) if (!owned.has(key)) owned.set(key, self.name);
+    const result = await buildOne(self, keys, owned, packages, true);
+    const out = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.js'))[1];
+    built.push({ name: self.name, bytes: out.bytes, modules: keys.length, metafile: result.metafile });
+  }
+  console.log(`bundle: ${built.map((b) => `dist/${b.name}.js ${(b.bytes / 1024).toFixed(0)} KB (${b.modules} src modules)`).join(', ')}`);
+  // `--meta FILE`: esbuild's metafiles, to see what each bundle holds (esbuild's analyzer reads them).
   const meta = process.argv.indexOf('--meta');
-  if (meta > 0) fs.writeFileSync(process.argv[meta + 1], JSON.stringify({ preload: preload.metafile, runtime: runtime.metafile }));
-  console.log(`bundle: dist/register.js ${(size(preload) / 1024).toFixed(0)} KB (${shared.size} src modules), dist/runtime.js ${(size(runtime) / 1024).toFixed(0)} KB`);
+  if (meta > 0) fs.writeFileSync(process.argv[meta + 1], JSON.stringify(Object.fromEntries(built.map((b) => [b.name, b.metafile]))));
 }
 
 main().catch((err) => {
