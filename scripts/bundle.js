@@ -29,9 +29,14 @@ const SEPARATE = ['decoders/aws/data/operations'];
  */
 const BUNDLES = [
   { name: 'register', entries: [] },
-  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'lambda/invocation', 'semconv'] },
+  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'lambda/invocation', 'semconv', 'decoders/route-table'] },
   // Metrics are off by default: their code (and the metrics SDK and exporters) loads only when they are on.
   { name: 'metrics', entries: ['metrics/index'] },
+  // Log export (the logs SDK): only when log lines go out, not for correlation alone.
+  { name: 'logs', entries: ['logs/export'] },
+  // Decoders with large route tables, loaded on their first match (src/decoders/index.ts).
+  { name: 'decoders-stripe', entries: ['decoders/stripe'] },
+  { name: 'decoders-algolia', entries: ['decoders/algolia'] },
 ];
 const LAZY_OWNER = new Map(BUNDLES.flatMap((b) => b.entries.map((key) => [key, b.name])));
 
@@ -115,7 +120,7 @@ function crossBundle(self, owned, packages) {
   return {
     name: 'cross-bundle',
     setup(build) {
-      build.onResolve({ filter: /^\.\/[a-z]+\.js$/ }, (args) => (args.namespace === 'bundle' ? { path: args.path, external: true } : undefined));
+      build.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => (args.namespace === 'bundle' ? { path: args.path, external: true } : undefined));
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.namespace === 'bundle' || !inSrc(args.importer)) return undefined;
         const file = await resolved(build, args);
