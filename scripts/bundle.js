@@ -29,9 +29,11 @@ const SEPARATE = ['decoders/aws/data/operations'];
  */
 const BUNDLES = [
   { name: 'register', entries: [] },
-  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'lambda/invocation', 'semconv', 'decoders/route-table'] },
+  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'semconv', 'decoders/route-table'] },
   // Metrics are off by default: their code (and the metrics SDK and exporters) loads only when they are on.
   { name: 'metrics', entries: ['metrics/index'] },
+  // Lambda mode's invocation spans, triggers and X-Ray: only in Lambda.
+  { name: 'lambda', entries: ['lambda/invocation'] },
   // Log export (the logs SDK): only when log lines go out, not for correlation alone.
   { name: 'logs', entries: ['logs/export'] },
   // Decoders with large route tables, loaded on their first match (src/decoders/index.ts).
