@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 'use strict';
-// Bundles the agent's runtime into two files (after tsc, over its dist/register.js):
+// Bundles the agent's runtime code into a few files (after tsc, over its dist/register.js); see BUNDLES
+// below and docs/design.md ("Bundles"):
 // - dist/register.js, the preload: config, agent core, interceptors, exit hooks, log correlation, Lambda hooks.
-// - dist/runtime.js, loaded by the first outgoing call (or first server, or Lambda init): SDK, tracing, pipeline,
-//   decoders, redaction, exporters, metrics. The preload's lazy `require()`s of these modules become
-//   `require('./runtime.js').modules[key]`; the runtime's imports of preload modules become
-//   `require('./register.js').shared[key]`, so stateful modules (diag log level, config) exist once.
-// Why: a cold start that compiles two files instead of ~200, and ESM builds of @opentelemetry packages so
-// their `import`s tree-shake (@opentelemetry/semantic-conventions shrinks from 380 KB to what is used).
-// @opentelemetry/api and api-logs stay external: they keep one global registry per process with version
-// checks, and npm can share one copy with the app. Everything else in dist/ stays tsc's output (the public
-// API, testing, the CLI, and the sync-send child script that exporters spawn by path).
+// - dist/runtime.js, loaded by the first outgoing call (or first server, or Lambda init): SDK, tracing,
+//   pipeline, decoder registry and AWS decoders, redaction, span exporters.
+// - dist/metrics.js, lambda.js, logs.js, decoders-stripe.js, decoders-algolia.js: only when needed.
+// A lazy `require()` of another bundle's module becomes `require('./<bundle>.js').shared[key]`, and so does
+// an import of a module an earlier bundle holds, so stateful modules (diag log level, config) exist once.
+// Why: a cold start that compiles a file or two instead of ~200, and ESM builds of @opentelemetry packages
+// so their `import`s tree-shake (@opentelemetry/semantic-conventions shrinks from 380 KB to what is used).
+// @opentelemetry/api and api-logs stay external: one global registry per process, and registering into it
+// needs the exact same API version as the registrations before; npm can share one copy with the app.
+// Everything else in dist/ stays tsc's output (the public API, testing, the CLI, the sync-send child script
+// that exporters spawn by path). `--meta FILE` writes esbuild's metafiles.
 const path = require('node:path');
 const fs = require('node:fs');
 const esbuild = require('esbuild');
