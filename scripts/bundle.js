@@ -39,7 +39,10 @@ const BUNDLES = [
   { name: 'lambda', entries: ['lambda/invocation'] },
   // Log export (the logs SDK): only when log lines go out, not for correlation alone.
   { name: 'logs', entries: ['logs/export'] },
-  // Decoders with large route tables, loaded on their first match (src/decoders/index.ts).
+  // Decoders, loaded on their first match (src/decoders/index.ts): DynamoDB and the generic AWS decoder are
+  // in the runtime; the messaging services share messaging.ts; Stripe and Algolia have large route tables.
+  { name: 'decoders-aws-messaging', entries: ['decoders/aws/sqs', 'decoders/aws/sns', 'decoders/aws/eventbridge', 'decoders/aws/kinesis', 'decoders/aws/lambda'] },
+  { name: 'decoders-aws-s3', entries: ['decoders/aws/s3'] },
   { name: 'decoders-stripe', entries: ['decoders/stripe'] },
   { name: 'decoders-algolia', entries: ['decoders/algolia'] },
 ];
@@ -125,7 +128,7 @@ function crossBundle(self, owned, packages) {
   return {
     name: 'cross-bundle',
     setup(build) {
-      build.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => (args.namespace === 'bundle' ? { path: args.path, external: true } : undefined));
+      build.onResolve({ filter: /^\.\/[a-z0-9-]+\.js$/ }, (args) => (args.namespace === 'bundle' ? { path: args.path, external: true } : undefined));
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.namespace === 'bundle' || !inSrc(args.importer)) return undefined;
         const file = await resolved(build, args);
