@@ -199,7 +199,9 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       const t = getTracing();
       // In Lambda the runtime's own calls to the Runtime API (responses, streamed responses) are not the app's.
       let ignore = [...exportTargets(config, env), ...runtimeApiTarget(config)];
-      if (!config.metrics.disabled) {
+      // Off unless exporters are set or the app has a MeterProvider: then nothing of src/metrics loads.
+      const { appMeterProvider } = require('./metrics/app-provider') as typeof import('./metrics/app-provider');
+      if (!config.metrics.disabled && (config.metrics.exporters.length > 0 || appMeterProvider())) {
         try {
           const m = require('./metrics') as typeof import('./metrics');
           const { wiretapResource } = require('./spans/tracing') as typeof import('./spans/tracing');

@@ -3,6 +3,7 @@ import type { RequestHead } from '../exchange/types';
 import type { Decoder } from './decoder';
 import { httpDecoder } from './http';
 import { diag, describe } from '../diag/log';
+import { loadedDecoder } from './index';
 
 export class DecoderRegistry {
   private readonly user: Decoder[] = [];
@@ -35,7 +36,7 @@ export class DecoderRegistry {
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
       try {
-        if (d.match(head)) return d;
+        if (d.match(head)) return loadedDecoder(d);
       } catch (err) {
         diag.once('error', `match:${d.name}`, `decoder ${d.name}: match threw (${describe(err)}); skipping it for this call`);
       }

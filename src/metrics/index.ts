@@ -11,6 +11,9 @@ import type { Exchange } from '../exchange/types';
 import type { SpanDescription } from '../spans/describe';
 import { diag, describe } from '../diag/log';
 import { callFacts } from './facts';
+import { appMeterProvider } from './app-provider';
+
+export { appMeterProvider };
 import { measurementsOf, OVERFLOWED, ATTR_METRIC_NAME, type Measurement } from './instruments';
 import { MetricStore, type Instrument, type InstrumentSpec } from './store';
 import { createMetricsExporters, otlpMetricsUrl, type MetricsExporter } from './exporters';
@@ -172,14 +175,6 @@ export class Metrics {
     await this.collectAndExport();
     for (const e of this.exporters) await e.shutdown?.();
   }
-}
-
-/** The app's global MeterProvider, or undefined when only the API's no-op one is there. */
-export function appMeterProvider(): MeterProvider | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { metrics } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  const p = metrics.getMeterProvider();
-  return p && p.constructor?.name !== 'NoopMeterProvider' ? p : undefined;
 }
 
 /** Metrics for this config, or undefined when they are off (nothing else of src/metrics is loaded then). */

@@ -8,7 +8,9 @@ const mode = process.env.APP_MODE || '';
 const AUTH = (service) => `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000`;
 const DELAYS = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55];
 
-const sdkMetricsLoaded = () => Object.keys(require.cache).some((k) => k.includes(`${require('node:path').sep}sdk-metrics${require('node:path').sep}`));
+// The metrics SDK is in dist/metrics.js (the bundle of wiretap's metrics code) or, unbundled, its own package.
+const { sep } = require('node:path');
+const sdkMetricsLoaded = () => Object.keys(require.cache).some((k) => k.includes(`${sep}sdk-metrics${sep}`) || k.endsWith(`${sep}dist${sep}metrics.js`));
 // Registered after wiretap's own exit hook, so it runs after wiretap flushed.
 process.on('exit', () => require('node:fs').writeSync(1, JSON.stringify({ atExit: { sdkMetricsLoaded: sdkMetricsLoaded() } }) + '\n'));
 

@@ -2,6 +2,7 @@
 // starts a server and makes outgoing calls (so the agent loads everything it loads lazily) has no module
 // from src/views or src/cli in its require cache.
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 
@@ -29,10 +30,15 @@ describe('views and CLI stay out of the preload', function () {
     });
     expect(r.status, r.stderr).to.equal(0);
     const { wiretap } = JSON.parse(r.stdout) as { total: number; wiretap: string[] };
-    // The check means something only if the agent's own modules were loaded (the lazy part included).
-    expect(wiretap.some((f) => f.includes(`${path.sep}decoders${path.sep}`)), 'the agent loaded its decoders').to.equal(true);
+    // The check means something only if the agent's own modules were loaded (the lazy part included):
+    // the runtime bundle (scripts/bundle.js) holds the decoders.
+    expect(wiretap.some((f) => f.endsWith(`${path.sep}dist${path.sep}runtime.js`)), 'the agent loaded its runtime bundle').to.equal(true);
     expect(wiretap.some((f) => f.includes(`${path.sep}register.js`))).to.equal(true);
     const offenders = wiretap.filter((f) => f.includes(`${path.sep}dist${path.sep}views${path.sep}`) || f.includes(`${path.sep}dist${path.sep}cli${path.sep}`));
     expect(offenders).to.deep.equal([]);
+    // A bundle holds many sources in one file: its source map lists them.
+    const bundled = wiretap.filter((f) => fs.existsSync(`${f}.map`)).flatMap((f) => (JSON.parse(fs.readFileSync(`${f}.map`, 'utf8')) as { sources: string[] }).sources);
+    expect(bundled.some((s) => s.includes('src/decoders/')), 'the bundles list their sources').to.equal(true);
+    expect(bundled.filter((s) => s.includes('src/views/') || s.includes('src/cli/'))).to.deep.equal([]);
   });
 });

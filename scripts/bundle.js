@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+'use strict';
+// Bundles the agent's runtime code into a few files (after tsc, over its dist/register.js); see BUNDLES
+// below and docs/design.md ("Bundles"):
+// - dist/register.js, the preload: config, agent core, interceptors, exit hooks, log correlation, Lambda hooks.
+// - dist/runtime.js, loaded by the first outgoing call (or first server, or Lambda init): SDK, tracing,
+//   pipeline, decoder registry and AWS decoders, redaction, span exporters.
+// - dist/metrics.js, lambda.js, logs.js, decoders-stripe.js, decoders-algolia.js: only when needed.
+// A lazy `require()` of another bundle's module becomes `require('./<bundle>.js').shared[key]`, and so does
+// an import of a module an earlier bundle holds, so stateful modules (diag log level, config) exist once.
+// Why: a cold start that compiles a file or two instead of ~200, and ESM builds of @opentelemetry packages
+// so their `import`s tree-shake (@opentelemetry/semantic-conventions shrinks from 380 KB to what is used).
+// @opentelemetry/api and api-logs stay external: one global registry per process, and registering into it
+// needs the exact same API version as the registrations before; npm can share one copy with the app.
+// Everything else in dist/ stays tsc's output (the public API, testing, the CLI, the sync-send child script
+// that exporters spawn by path). `--meta FILE` writes esbuild's metafiles.
+const path = require('node:path');
+const fs = require('node:fs');
+const esbuild = require('esbuild');
+
+const ROOT = path.join(__dirname, '..');
+const SRC = path.join(ROOT, 'src');
+const DIST = path.join(ROOT, 'dist');
+// cbor and fast-xml-parser are required lazily by the few decoders that need them: left as separate files.
+const EXTERNAL = ['@opentelemetry/api', '@opentelemetry/api-logs', 'cbor', 'fast-xml-parser'];
+/** Lazily required src modules that stay tsc's separate file: the 1.1 MB AWS operation table. */
+const SEPARATE = ['decoders/aws/data/operations'];
+/**
+ * The bundles, in build order. `entries`: the src modules (no extension) whose lazy `require()` from
+ * another bundle loads this one. A src module belongs to the first bundle that holds it; later bundles
+ * read it from there (`require('./<bundle>.js').shared[key]`), so stateful modules exist once.
+ */
+const BUNDLES = [
+  { name: 'register', entries: [] },
+  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'semconv', 'decoders/route-table'] },
+  // Metrics are off by default: their code (and the metrics SDK and exporters) loads only when they are on.
+  { name: 'metrics', entries: ['metrics/index'] },
+  // Lambda mode's invocation spans, triggers and X-Ray: only in Lambda.
+  { name: 'lambda', entries: ['lambda/invocation'] },
+  // Log export (the logs SDK): only when log lines go out, not for correlation alone.
+  { name: 'logs', entries: ['logs/export'] },
+  // Decoders, loaded on their first match (src/decoders/index.ts): DynamoDB and the generic AWS decoder are
+  // in the runtime; the messaging services share messaging.ts; Stripe and Algolia have large route tables.
+  { name: 'decoders-aws-messaging', entries: ['decoders/aws/sqs', 'decoders/aws/sns', 'decoders/aws/eventbridge', 'decoders/aws/kinesis', 'decoders/aws/lambda'] },
+  { name: 'decoders-aws-s3', entries: ['decoders/aws/s3'] },
+  { name: 'decoders-stripe', entries: ['decoders/stripe'] },
+  { name: 'decoders-algolia', entries: ['decoders/algolia'] },
+];
+const LAZY_OWNER = new Map(BUNDLES.flatMap((b) => b.entries.map((key) => [key, b.name])));
+
+const keyOf = (file) => path.relative(SRC, file).replace(/\\/g, '/').replace(/\.ts$/, '');
+const inSrc = (file) => file.startsWith(SRC + path.sep) && file.endsWith('.ts');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // ESM builds first: their imports tree-shake; the packages here have no `exports` map that would object.
+  mainFields: ['module', 'main'],
+  external: EXTERNAL,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  minifyWhitespace: false,
+  keepNames: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  logOverride: { 'unsupported-require-call': 'silent' },
+  metafile: true,
+};
+
+/**
+ * Source fix-ups for bundling: `__dirname` of a bundled src file stays the directory tsc gives it
+ * (exporters spawn dist/exporters/sync-send.js by path), and a require of `${base}x` with a constant
+ * string `base` becomes a literal, so the bundler can follow it.
+ */
+function sourceFixups() {
+  return {
+    name: 'source-fixups',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (!inSrc(args.path)) return undefined;
+        let source = await fs.promises.readFile(args.path, 'utf8');
+        if (source.includes('__dirname')) {
+          const rel = JSON.stringify(path.relative(SRC, path.dirname(args.path)).replace(/\\/g, '/'));
+          source = source.replace(/\b__dirname\b/g, `require('node:path').join(__dirname, ${rel})`);
+        }
+        const base = /const base = '([^'`$]+)';/.exec(source);
+        if (base) source = source.split('require(`${base}').join(`require(\`${base[1]}`);
+        return { contents: source, loader: 'ts' };
+      });
+      // Deep imports into an @opentelemetry package's CommonJS build take its ES module build instead.
+      build.onResolve({ filter: /^@opentelemetry\/[^/]+\/build\/src\// }, async (args) => {
+        if (args.pluginData?.resolving) return undefined;
+        const r = await build.resolve(args.path.replace('/build/src/', '/build/esm/'), { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+        return r.errors.length ? undefined : { path: r.path };
+      });
+    },
+  };
+}
+
+/** A lazy require of a SEPARATE module reads tsc's file beside the bundle (dist/<same path>.js). */
+function separate() {
+  return {
+    name: 'separate',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'require-call' || !inSrc(args.importer)) return undefined;
+        const file = await resolved(build, args);
+        return file && inSrc(file) && SEPARATE.includes(keyOf(file)) ? { path: `./${keyOf(file)}.js`, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/** Resolves an import; returns the absolute file, or undefined for externals and builtins. */
+async function resolved(build, args) {
+  if (args.pluginData?.resolving) return undefined;
+  const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+  return r.errors.length || r.external ? undefined : r.path;
+}
+
+/**
+ * Cross-bundle imports: a lazy entry of another bundle, a module an earlier bundle holds, or (from a lazy
+ * require in the preload) a package, which the runtime bundle then holds.
+ */
+function crossBundle(self, owned, packages) {
+  return {
+    name: 'cross-bundle',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/[a-z0-9-]+\.js$/ }, (args) => (args.namespace === 'bundle' ? { path: args.path, external: true } : undefined));
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.namespace === 'bundle' || !inSrc(args.importer)) return undefined;
+        const file = await resolved(build, args);
+        if (!file) return undefined;
+        if (inSrc(file)) {
+          const key = keyOf(file);
+          const lazy = LAZY_OWNER.get(key);
+          if (lazy && lazy !== self.name) return { path: `${lazy}:${key}`, namespace: 'bundle' };
+          const owner = owned.get(key);
+          if (owner && owner !== self.name) return { path: `${owner}:${key}`, namespace: 'bundle' };
+          return undefined;
+        }
+        if (self.name === 'register' && args.kind === 'require-call' && !args.path.startsWith('.')) {
+          packages.add(args.path);
+          return { path: `runtime:pkg:${args.path}`, namespace: 'bundle' };
+        }
+        return undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'bundle' }, (args) => {
+        const [bundle, ...rest] = args.path.split(':');
+        return { contents: `module.exports = require('./${bundle}.js').shared[${JSON.stringify(rest.join(':'))}];`, loader: 'js' };
+      });
+    },
+  };
+}
+
+const importPath = (file) => JSON.stringify(file.replace(/\\/g, '/'));
+// Getters over require(): a module is evaluated when first asked for, not when its bundle loads.
+const getter = (key, request) => `get ${JSON.stringify(key)}() { return require(${request}); }`;
+
+/** A bundle's entry: the preload runs register.ts; every bundle exports its src modules (and packages) by key. */
+function entrySource(self, keys, packages) {
+  const getters = [...keys].map((key) => getter(key, importPath(path.join(SRC, key + '.ts'))));
+  if (self.name === 'runtime') for (const pkg of packages) getters.push(getter('pkg:' + pkg, JSON.stringify(pkg)));
+  const run = self.name === 'register' ? `import ${importPath(path.join(SRC, 'register.ts'))};\n` : '';
+  return `${run}export const shared = { ${getters.join(', ')} };\n`;
+}
+
+function buildOne(self, keys, owned, packages, write) {
+  return esbuild.build({
+    ...common,
+    stdin: { contents: entrySource(self, keys, packages), resolveDir: SRC, sourcefile: `${self.name}-bundle.ts`, loader: 'ts' },
+    outfile: path.join(DIST, `${self.name}.js`),
+    write,
+    plugins: [separate(), crossBundle(self, owned, packages), sourceFixups()],
+  });
+}
+
+async function main() {
+  const owned = new Map(); // src module → the bundle that holds it
+  const packages = new Set(); // packages the preload requires lazily, held by the runtime bundle
+  const built = [];
+  for (const self of BUNDLES) {
+    // Pass 1 finds which src modules this bundle holds; pass 2 exports them all for the later bundles.
+    const probe = await buildOne(self, self.entries, owned, packages, false);
+    const keys = Object.keys(probe.metafile.inputs).map((f) => path.resolve(ROOT, f)).filter(inSrc).map(keyOf)
+      .filter((k) => k !== 'register' && fs.existsSync(path.join(SRC, k + '.ts')));
+    for (const key of keys) if (!owned.has(key)) owned.set(key, self.name);
+    const result = await buildOne(self, keys, owned, packages, true);
+    const out = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.js'))[1];
+    built.push({ name: self.name, bytes: out.bytes, modules: keys.length, metafile: result.metafile });
+  }
+  console.log(`bundle: ${built.map((b) => `dist/${b.name}.js ${(b.bytes / 1024).toFixed(0)} KB (${b.modules} src modules)`).join(', ')}`);
+  // `--meta FILE`: esbuild's metafiles, to see what each bundle holds (esbuild's analyzer reads them).
+  const meta = process.argv.indexOf('--meta');
+  if (meta > 0) fs.writeFileSync(process.argv[meta + 1], JSON.stringify(Object.fromEntries(built.map((b) => [b.name, b.metafile]))));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+'use strict';
+// What the bundled preload loads, for test/e2e/bundle.test.ts. APP_MODE:
+// - 'preload': nothing else; prints the files in require.cache.
+// - 'dynamodb': one DynamoDB-shaped GetItem to a local server; once its span ended, prints the files and
+//   which built-in decoders were loaded.
+// - 'lambda-wrap': under Lambda mode, calls a handler wrapped by the public wrapHandler() of dist/index.js
+//   (WIRETAP_INDEX) that makes the same call, and prints what it returned.
+const http = require('node:http');
+const mode = process.env.APP_MODE;
+
+const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000000000000000';
+
+function loaded() {
+  const files = Object.keys(require.cache).filter((f) => f !== __filename);
+  const agent = globalThis[Symbol.for('wiretap.agent.v1')]?.agent;
+  const runtime = files.find((f) => f.endsWith(`${require('node:path').sep}runtime.js`));
+  let decoders;
+  if (agent && runtime) {
+    const { loadedDecoder } = require(runtime).shared['decoders/index'];
+    decoders = agent.registry.decoders.filter((d) => loadedDecoder(d) !== d).map((d) => d.name);
+  }
+  return { files, decoders };
+}
+
+function getItem(port) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ TableName: 'bundle-test', Key: { id: { S: '1' } } });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem', authorization: AUTH, 'x-amz-date': '20260101T000000Z' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => setImmediate(() => resolve(res.statusCode)));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  if (mode === 'preload') return console.log(JSON.stringify(loaded()));
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/x-amz-json-1.0');
+      res.end(JSON.stringify({ Item: { id: { S: '1' } } }));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  if (mode === 'dynamodb') {
+    const status = await getItem(port);
+    console.log(JSON.stringify({ status, ...loaded() }));
+  } else if (mode === 'lambda-wrap') {
+    const { wrapHandler } = require(process.env.WIRETAP_INDEX);
+    const handler = wrapHandler(async () => ({ status: await getItem(port) }));
+    const context = { awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bundle-test', functionName: 'bundle-test', getRemainingTimeInMillis: () => 30000 };
+    const result = await handler({ ping: 1 }, context);
+    console.log(JSON.stringify({ result }));
+  }
+  server.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
