@@ -7,8 +7,7 @@
 const fs = require('node:fs');
 const { Writable } = require('node:stream');
 
-const { CLIENT, KIND, RUN_TAG, STACK_LIMIT } = process.env;
-if (STACK_LIMIT) Error.stackTraceLimit = Number(STACK_LIMIT);
+const { CLIENT, KIND, RUN_TAG } = process.env;
 const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 let reported = false;
 function report(err) {
