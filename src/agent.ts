@@ -70,7 +70,7 @@ function loadUserDecoders(registry: DecoderRegistry, modules: readonly string[])
 }
 
 /** SERVER spans for incoming requests, continuing an incoming traceparent (src/spans/server.ts). */
-function startServerSpans(tracing: Tracing, enter: EnterContext | undefined): (() => void) | undefined {
+function startServerSpans(tracing: Tracing, enter: EnterContext | undefined): import('./spans/server').ServerSpans | undefined {
   try {
     const { propagation } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
     const { W3CTraceContextPropagator, W3CBaggagePropagator, CompositePropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
@@ -146,6 +146,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   let registry: DecoderRegistry | undefined;
   let tracing: Tracing | undefined;
   let pipeline: Pipeline | undefined;
+  let serverSpans: import('./spans/server').ServerSpans | undefined;
   let metrics: Metrics | undefined;
   let contextManagerReady = false;
   let redactor: Redactor | undefined;
@@ -327,8 +328,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     undo.push(
       onFirstListen(() => {
         readyContext();
-        const stopServer = startServerSpans(getTracing(), enterContext);
-        if (stopServer) undo.push(stopServer);
+        serverSpans = startServerSpans(getTracing(), enterContext);
+        if (serverSpans) undo.push(serverSpans.stop);
       }),
     );
   }
@@ -380,7 +381,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   }
   undo.push(
     installExitHooks({
-      reportInflight: (reason) => pipeline?.reportInflight(reason) ?? 0,
+      reportInflight: (reason) => (pipeline?.reportInflight(reason) ?? 0) + (serverSpans?.reportInflight(reason) ?? 0),
       flushSync: (final) => {
         try {
           tracing?.flushSync(final);

@@ -1,7 +1,7 @@
 // The one place the environment is read. Every module receives the slice of Config it needs.
 // A bad value logs a warning and falls back to its default: a preload never throws.
 import { ENV } from './env-names';
-import { diag, type LogLevel } from '../diag/log';
+import { diag, setLogLevel, type LogLevel } from '../diag/log';
 
 export type CaptureBodies = 'all' | 'decoded' | 'off';
 /** Which headers become `http.request.header.*` / `http.response.header.*` attributes. */
@@ -245,6 +245,8 @@ export function lambdaTraceHeader(env: Env = process.env): string | undefined {
 
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const logLevel = oneOf(env, ENV.WIRETAP_LOG_LEVEL, LOG_LEVELS, 'warn');
+  // The diagnostic log has no environment of its own: its level is set here, so the warnings below follow it.
+  setLogLevel(logLevel);
   const maxBodyBytes = positiveInt(env, ENV.WIRETAP_MAX_BODY_BYTES, 2048);
   const lambda = lambdaConfig(env);
   const traceExporters = exporters(env);

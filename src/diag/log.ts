@@ -1,16 +1,12 @@
 // wiretap's own diagnostic log: stderr, prefixed, off by default above `warn`. Never the app's console.
-import { ENV } from '../config/env-names';
+// The level comes from the config (`WIRETAP_LOG_LEVEL`, read by src/config/load.ts, which sets it as soon
+// as it has read it); until then, `warn`.
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
 const ORDER: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-let threshold = ORDER[parseLevel(process.env[ENV.WIRETAP_LOG_LEVEL])];
+let threshold = ORDER.warn;
 const reportedOnce = new Set<string>();
-
-function parseLevel(value: string | undefined): LogLevel {
-  const v = (value ?? '').trim().toLowerCase();
-  return v in ORDER ? (v as LogLevel) : 'warn';
-}
 
 export function setLogLevel(level: LogLevel): void {
   threshold = ORDER[level];

@@ -1,7 +1,7 @@
 // The node:http / node:https client interceptor. It patches request/get on both modules (to start the span
 // and add trace headers before the head is sent) and watches each ClientRequest passively: Node's
 // `http.client.response.finish` / `http.client.request.error` diagnostics channels, prototype hooks on
-// ClientRequest _send and IncomingMessage push that look the request up under a symbol, and listeners Node never counts. It adds no
+// ClientRequest _send and the HTTP parser's body callbacks (parser-body.ts) that look the request up under a symbol, and listeners Node never counts. It adds no
 // listener that changes behaviour (a 'response' listener would stop Node dumping an unread response; an
 // 'error' listener would swallow a crash) and never reads, pauses or resumes.
 import http = require('node:http');
@@ -12,7 +12,8 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromFlatList, fromObject } from '../exchange/headers';
 import type { RequestHead } from '../exchange/types';
-import { guard, safely } from '../diag/log';
+import { diag, guard, safely } from '../diag/log';
+import { parserStandIns, type ParserStandIns } from './parser-body';
 import { noteRedirect, previousHop } from './redirects';
 
 type AnyFn = (...args: any[]) => any;
@@ -146,14 +147,75 @@ const onResponseChunk = guard('http.response.chunk', (rec: Recorder, chunk: unkn
   else rec.responseChunk(chunk);
 });
 
+// Response body chunks and the end: seen by stand-ins for the parser's own body callbacks, called before
+// Node pushes each chunk (parser-body.ts), so no wiretap frame sits under the app's 'data', 'readable'
+// or pipe handlers. Made on the first recorded response from that parser's functions; where they cannot
+// be made exactly (an unknown Node version), the IncomingMessage.prototype.push hook instead (one frame).
+interface BodyCapture {
+  mode: 'parser' | 'push';
+  standIns?: ParserStandIns;
+  kOnBody?: number;
+  kOnMessageComplete?: number;
+  nodeOnBody?: unknown;
+  nodeOnMessageComplete?: unknown;
+}
+let bodyCapture: BodyCapture | undefined;
+let installPushHook: (() => void) | undefined;
+
+const observeBody = (incoming: object, chunk: Buffer): void => {
+  const rec = responses.get(incoming);
+  if (rec !== undefined) onResponseChunk(rec, chunk);
+};
+const observeComplete = (incoming: object): void => {
+  const rec = responses.get(incoming);
+  if (rec !== undefined) onResponseChunk(rec, null);
+};
+
+type Parser = Record<number, unknown> & { incoming?: unknown; constructor: { kOnBody?: unknown; kOnMessageComplete?: unknown } };
+
+function firstBodyCapture(parser: Parser): BodyCapture {
+  const { kOnBody, kOnMessageComplete } = parser.constructor;
+  if (typeof kOnBody !== 'number' || typeof kOnMessageComplete !== 'number') return { mode: 'push' };
+  const nodeOnBody = parser[kOnBody];
+  const nodeOnMessageComplete = parser[kOnMessageComplete];
+  const standIns = safely('http.parser-stand-ins', () => {
+    // The free variables of Node's two functions, from the modules that define them.
+    const incoming = require('node:_http_incoming') as { readStart?: unknown; readStop?: unknown };
+    const common = require('node:_http_common') as { kSkipPendingData?: unknown };
+    const scope = { readStop: incoming.readStop, readStart: incoming.readStart, kSkipPendingData: common.kSkipPendingData };
+    return parserStandIns(nodeOnBody, nodeOnMessageComplete, scope, observeBody, observeComplete);
+  });
+  if (!standIns) return { mode: 'push' };
+  return { mode: 'parser', standIns, kOnBody, kOnMessageComplete, nodeOnBody, nodeOnMessageComplete };
+}
+
+function captureBody(request: ClientRequest, response: IncomingMessage): void {
+  const parser = ((request as unknown as { parser?: Parser }).parser ?? (response.socket as unknown as { parser?: Parser } | null)?.parser) as Parser | undefined;
+  if (!bodyCapture) {
+    if (!parser || parser.incoming !== response) return;
+    bodyCapture = firstBodyCapture(parser);
+    if (bodyCapture.mode === 'push') {
+      diag.debug('response bodies through the IncomingMessage push hook (the parser stand-ins do not fit this Node version)');
+      installPushHook?.();
+    }
+  }
+  const c = bodyCapture;
+  if (c.mode !== 'parser' || !parser || parser.incoming !== response) return;
+  // The parser looks its callbacks up on each call, so this holds from this response's first chunk on.
+  // Pooled parsers keep the stand-ins; for a message wiretap does not record they do what Node's do.
+  if (parser[c.kOnBody!] === c.nodeOnBody) parser[c.kOnBody!] = c.standIns!.onBody;
+  if (parser[c.kOnMessageComplete!] === c.nodeOnMessageComplete) parser[c.kOnMessageComplete!] = c.standIns!.onMessageComplete;
+}
+
 // Published by Node right before it emits 'response' (Node 20, 22, 24): no 'response' listener, so Node
-// still dumps a response nobody reads.
+// still dumps a response nobody reads. The parser calls it from its headers callback, before the body.
 const onResponseStart = guard('http.response', (message: unknown) => {
   const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
   const w = requests.get(request);
   if (!w || w.response === response) return;
   w.response = response;
   responses.set(response, w.rec);
+  captureBody(request, response);
   // rawHeaders, not headers: Node builds `headers` lazily, and the app may never ask for it.
   const status = response.statusCode ?? 0;
   const headers = fromFlatList(response.rawHeaders);
@@ -194,8 +256,9 @@ function watchRequest(req: ClientRequest, rec: Recorder, head: RequestHead): voi
 
 /**
  * Prototype-level hooks, installed once: ClientRequest's _send (shadowing OutgoingMessage's, so server
- * responses are untouched) and IncomingMessage's push (every body chunk Node's parser delivers, and null
- * at the end). Each is a WeakMap lookup for requests wiretap does not record.
+ * responses are untouched) and, only as the fallback for response bodies, IncomingMessage's push (every
+ * body chunk Node's parser delivers, and null at the end). Each is a symbol lookup for requests wiretap
+ * does not record.
  */
 function installPrototypeHooks(): () => void {
   const clientProto = http.ClientRequest.prototype as unknown as Record<string, AnyFn>;
@@ -213,18 +276,26 @@ function installPrototypeHooks(): () => void {
     if (w) onSend(this, w, args[0], args[1]);
     return originalSend.apply(this, args);
   };
-  incomingProto.push = function push(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): unknown {
-    const rec = responses.get(this);
-    if (rec) onResponseChunk(rec, chunk);
-    return originalPush.call(this, chunk, encoding);
+  let pushHooked = false;
+  installPushHook = () => {
+    pushHooked = true;
+    incomingProto.push = function push(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): unknown {
+      const rec = responses.get(this);
+      if (rec) onResponseChunk(rec, chunk);
+      return originalPush.call(this, chunk, encoding);
+    };
   };
   diagnosticsChannel.subscribe('http.client.response.finish', onResponseStart);
   diagnosticsChannel.subscribe('http.client.request.error', onRequestError);
   return () => {
-    for (const [proto, name, value] of [[clientProto, '_send', own._send], [incomingProto, 'push', own.push]] as const) {
+    for (const [proto, name, value] of [[clientProto, '_send', own._send], ...(pushHooked ? [[incomingProto, 'push', own.push] as const] : [])] as const) {
       if (value) proto[name] = value;
       else delete proto[name];
     }
+    // Parsers in Node's pool keep the stand-ins: they do what Node's functions do, and the responses they
+    // see carry no recorder once the interceptor is gone.
+    installPushHook = undefined;
+    if (bodyCapture?.mode === 'push') bodyCapture = undefined;
     diagnosticsChannel.unsubscribe('http.client.response.finish', onResponseStart);
     diagnosticsChannel.unsubscribe('http.client.request.error', onRequestError);
   };

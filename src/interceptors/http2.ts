@@ -10,6 +10,7 @@ import { fromObject } from '../exchange/headers';
 import type { Headers, RequestHead } from '../exchange/types';
 import { guard, safely } from '../diag/log';
 import { takeClaim } from './undici-h2';
+import { h2ReadStandIn } from './h2-read';
 
 type AnyFn = (...args: any[]) => any;
 
@@ -115,7 +116,7 @@ function onClose(this: Watched): void {
 let hookedProto: Record<string, AnyFn> | undefined;
 let unhook: (() => void) | undefined;
 
-/** _write/_writev/push hooks on the client stream prototype (server streams have their own), installed once. */
+/** _write/_writev hooks (and the fallback push hook) on the client stream prototype (server streams have their own), installed once. */
 function hookPrototype(stream: ClientHttp2Stream): void {
   const proto = Object.getPrototypeOf(stream) as Record<string, AnyFn> | null;
   if (!proto || proto === hookedProto) return;
@@ -143,10 +144,12 @@ function hookPrototype(stream: ClientHttp2Stream): void {
       return originalWritev.apply(this, args);
     };
   }
-  proto.push = function push(this: Watched, chunk: unknown, encoding?: BufferEncoding): unknown {
-    const w = this[WATCH];
-    if (w) onPush(this, w, chunk);
-    return originalPush.call(this, chunk, encoding);
+  installPushHook = () => {
+    proto.push = function push(this: Watched, chunk: unknown, encoding?: BufferEncoding): unknown {
+      const w = this[WATCH];
+      if (w) onPush(this, w, chunk);
+      return originalPush.call(this, chunk, encoding);
+    };
   };
   unhook = () => {
     for (const name of ['_write', '_writev', 'push'] as const) {
@@ -154,12 +157,52 @@ function hookPrototype(stream: ClientHttp2Stream): void {
       else delete proto[name];
     }
     hookedProto = undefined;
+    installPushHook = undefined;
+    if (reading?.mode === 'push') reading = undefined;
   };
+}
+
+// Response body chunks: a stand-in for the stream handle's onread (h2-read.ts), so no wiretap frame sits
+// under the app's 'data' or pipe handlers; made at the first recorded stream's handle. Where it cannot be
+// made exactly, the prototype push hook instead (one frame).
+let installPushHook: (() => void) | undefined;
+let reading: { mode: 'onread'; nodeOnRead: unknown; standIn: unknown; handleKey: symbol } | { mode: 'push' } | undefined;
+let handleKey: symbol | undefined;
+
+const readHooks = {
+  onChunk: guard('http2.chunk', (stream: object, chunk: Buffer) => {
+    const w = (stream as Watched)[WATCH];
+    if (w) onPush(stream as ClientHttp2Stream, w, chunk);
+  }),
+  onEnd: guard('http2.end', (stream: object) => {
+    const w = (stream as Watched)[WATCH];
+    if (w) onPush(stream as ClientHttp2Stream, w, null);
+  }),
+};
+
+type Handle = { onread?: unknown };
+
+/** Puts the onread stand-in on the stream's handle; the handle exists once the stream is 'ready'. */
+function readThroughStandIn(stream: ClientHttp2Stream): void {
+  handleKey ??= Object.getOwnPropertySymbols(stream).find((k) => k.description === 'kHandle');
+  const handle = handleKey && ((stream as unknown as Record<symbol, Handle | undefined>)[handleKey]);
+  if (!handle) return void stream.once('ready', onReady);
+  if (!reading) {
+    const nodeOnRead = handle.onread;
+    const standIn = safely('http2.read-stand-in', () => h2ReadStandIn(nodeOnRead, handle, readHooks));
+    reading = standIn && handleKey ? { mode: 'onread', nodeOnRead, standIn, handleKey } : { mode: 'push' };
+    if (reading.mode === 'push') installPushHook?.();
+  }
+  if (reading.mode === 'onread' && handle.onread === reading.nodeOnRead) handle.onread = reading.standIn;
+}
+function onReady(this: ClientHttp2Stream): void {
+  safely('http2.ready', () => readThroughStandIn(this));
 }
 
 function watchStream(stream: ClientHttp2Stream, rec: Recorder): void {
   hookPrototype(stream);
   (stream as Watched)[WATCH] = { rec, responded: false, ended: false };
+  if (reading?.mode !== 'push') readThroughStandIn(stream);
   // No wrapper on stream.emit: it would show in the stack Node prints for an unhandled 'error'. errorMonitor
   // observes errors without handling them; Node never counts 'response' or 'close' listeners.
   stream.on('response', onResponse);

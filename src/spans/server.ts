@@ -17,7 +17,7 @@ import diagnosticsChannel = require('node:diagnostics_channel');
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { hrNow } from './clock';
+import { hrNow, now } from './clock';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { guard } from '../diag/log';
 import * as A from '../semconv';
@@ -66,6 +66,13 @@ export function serverAttributes(req: IncomingMessage): Record<string, string | 
   return attrs;
 }
 
+/** A request whose response has not closed yet: reported as unfinished if the process goes down first. */
+interface InflightServer {
+  span: Span;
+  response: ServerResponse;
+  startMs: number;
+}
+
 function endServerSpan(span: Span, res: ServerResponse): void {
   const status = res.statusCode;
   if (res.writableFinished) {
@@ -94,22 +101,55 @@ function bindRequestListeners(req: IncomingMessage, ctx: Context): void {
   }
 }
 
+/** Ends a SERVER span still in flight as unfinished, as client calls are (`wiretap.incomplete`). */
+function endInflightServerSpan(entry: InflightServer, reason: string): void {
+  const { span, response } = entry;
+  if (response.headersSent) span.setAttribute(A.ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
+  span.setAttributes({ [A.ATTR_WIRETAP_INCOMPLETE]: true, [A.ATTR_WIRETAP_ELAPSED_MS]: Math.round(now() - entry.startMs), [A.ATTR_ERROR_TYPE]: 'incomplete' });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: `still in flight at ${reason}` });
+  span.end(hrNow());
+}
+
+export interface ServerSpans {
+  stop(): void;
+  /** Ends every SERVER span whose response has not closed as unfinished (exit paths); returns how many. */
+  reportInflight(reason: string): number;
+}
+
 /**
  * Subscribes to Node's server channel. `enter` must put the context into the registered context manager
  * (see agent.ts); without it spans are still recorded, but calls made by handlers do not nest under them.
  */
-export function startServerSpans(tracer: () => Tracer, enter: EnterContext | undefined): () => void {
+export function startServerSpans(tracer: () => Tracer, enter: EnterContext | undefined): ServerSpans {
+  const inflight = new Set<InflightServer>();
   const onStart = guard('server.request', (message: unknown) => {
     const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const attributes = serverAttributes(request);
+    const startMs = now();
     const span = tracer().startSpan(String(attributes[A.ATTR_HTTP_REQUEST_METHOD] === '_OTHER' ? 'HTTP' : attributes[A.ATTR_HTTP_REQUEST_METHOD]), { kind: SpanKind.SERVER, attributes, startTime: hrNow() }, parent);
-    response.once('close', () => endServerSpan(span, response));
+    const entry: InflightServer = { span, response, startMs };
+    inflight.add(entry);
+    response.once('close', () => {
+      if (!inflight.delete(entry)) return; // already reported as unfinished
+      endServerSpan(span, response);
+    });
     if (!enter) return;
     const ctx = trace.setSpan(parent, span);
     enter(ctx);
     if (contextFrames) bindRequestListeners(request, ctx);
   });
   diagnosticsChannel.subscribe('http.server.request.start', onStart);
-  return () => diagnosticsChannel.unsubscribe('http.server.request.start', onStart);
+  return {
+    stop: () => diagnosticsChannel.unsubscribe('http.server.request.start', onStart),
+    reportInflight(reason) {
+      let n = 0;
+      for (const entry of [...inflight]) {
+        inflight.delete(entry);
+        guard('server.inflight', endInflightServerSpan)(entry, reason);
+        n++;
+      }
+      return n;
+    },
+  };
 }

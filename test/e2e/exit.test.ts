@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { runApp, type RunResult } from '../helpers/run-app';
 import { testServers, type TestServers } from '../helpers/server';
 import { spanFor } from '../helpers/spans';
-import { STATUS_ERROR } from '../helpers/otlp';
+import { SPAN_KIND, STATUS_ERROR } from '../helpers/otlp';
 
 function killWhenReady(signal: NodeJS.Signals) {
   let sent = false;
@@ -57,6 +57,30 @@ describe('e2e: exit', function () {
     expect(bare.code).to.equal(3);
     expectUnfinished(tapped, tag);
   });
+
+  for (const [mode, expected] of [['process-exit', { code: 5, signal: null }], ['sigterm', { code: null, signal: 'SIGTERM' }], ['uncaught', { code: 1, signal: null }]] as const) {
+    it(`${mode} while the app's own server holds a request: the SERVER span is exported as unfinished`, async () => {
+      const run = (preload: 'none' | 'cjs') =>
+        runApp({ app: 'test/e2e/apps/server-exit.js', preload, env: { EXIT_MODE: mode }, onStdout: mode === 'sigterm' ? killWhenReady('SIGTERM') : undefined });
+      const [bare, tapped] = await Promise.all([run('none'), run('cjs')]);
+      expect({ code: bare.code, signal: bare.signal }).to.deep.equal(expected);
+      expect({ code: tapped.code, signal: tapped.signal }).to.deep.equal(expected);
+      // The crash output's stack has the callbackTrampoline frame server spans cost on Node 20/22 (docs/design.md,
+      // Spans); compared in test/e2e/server-spans.test.ts. The message is the same.
+      if (mode === 'uncaught') expect(tapped.appStderr).to.include('Error: app crash while serving');
+      else expect(tapped.appStderr).to.equal(bare.appStderr);
+      const servers = tapped.spans().filter((s) => s.kind === SPAN_KIND.SERVER);
+      const answered = servers.find((s) => s.attributes['url.path'] === '/answered');
+      const held = servers.find((s) => s.attributes['url.path'] === '/held');
+      expect(answered?.attributes['wiretap.incomplete'], 'the answered request').to.equal(undefined);
+      expect(answered?.attributes['http.response.status_code']).to.equal(200);
+      expect(held, 'a SERVER span for the held request: ' + JSON.stringify(servers.map((s) => s.attributes))).to.not.equal(undefined);
+      expect(held!.attributes['wiretap.incomplete']).to.equal(true);
+      expect(held!.attributes['wiretap.elapsed_ms']).to.be.a('number').and.to.be.at.least(0);
+      expect(held!.attributes['http.response.status_code'], 'the head was sent').to.equal(202);
+      expect(held!.status.code).to.equal(STATUS_ERROR);
+    });
+  }
 
   it('process.exitCode = 4 and a natural end: spans flushed, code kept', async () => {
     const { bare, tapped, tag } = await both('exit-code');

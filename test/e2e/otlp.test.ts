@@ -1,12 +1,35 @@
 // Spans over OTLP/HTTP to a local receiver, for http/json and http/protobuf, on a normal end (the official
 // exporters, asynchronously) and on a hard process.exit() (the synchronous path through a child process).
 import { expect } from 'chai';
+import * as net from 'node:net';
 import { runApp } from '../helpers/run-app';
 import { testServers, type TestServers } from '../helpers/server';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { spanFor } from '../helpers/spans';
 import { SPAN_KIND } from '../helpers/otlp';
 import { parseMessage, extractStrings } from '../helpers/protobuf';
+
+/** A collector that accepts connections and never answers: wiretap's export stays in flight. */
+async function silentCollector(): Promise<{ url: string; close: () => void; connections: () => number }> {
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer((s) => {
+    connections++;
+    sockets.add(s);
+    s.on('data', () => undefined);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v1/traces`,
+    connections: () => connections,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
 
 describe('e2e: OTLP export', function () {
   this.timeout(30000);
@@ -22,19 +45,28 @@ describe('e2e: OTLP export', function () {
 
   const otlpEnv = (protocol: string) => ({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'otlp-e2e-app' });
 
-  it('a collector that is down costs the app nothing: same output and exit code, no hang', async () => {
-    const closed = await startOtlpReceiver();
-    const url = closed.url;
-    await closed.close();
-    const tag = 'otlp-down';
-    const env = { ...servers.env, ...otlpEnv('http/protobuf'), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url, RUN_TAG: tag };
-    // A process still running after 5 s is a hang here (the bare app ends in well under a second); before
-    // the exit path flushed synchronously, the exporter's retries kept the app alive for about 8 s.
-    const [bare, tapped] = await Promise.all([runApp({ app: 'test/e2e/apps/calls.js', preload: 'none', env }), runApp({ app: 'test/e2e/apps/calls.js', env, timeoutMs: 5000 })]);
-    expect(tapped.timedOut, 'the app was kept alive').to.equal(false);
-    expect({ code: tapped.code, stdout: tapped.stdout.replaceAll(tag, 'T') }).to.deep.equal({ code: bare.code, stdout: bare.stdout.replaceAll(tag, 'T') });
-    expect(tapped.appStderr).to.equal(bare.appStderr);
-  });
+  for (const kind of ['is down', 'accepts and never answers'] as const) {
+    it(`a collector that ${kind} costs the app nothing: same output and exit code, nothing of wiretap's holds the process`, async () => {
+      const collector = kind === 'is down' ? await startOtlpReceiver() : await silentCollector();
+      if (kind === 'is down') await collector.close();
+      const tag = kind === 'is down' ? 'otlp-down' : 'otlp-mute';
+      const env = { ...servers.env, ...otlpEnv('http/protobuf'), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url, RUN_TAG: tag, APP_MODE: 'probe-handles' };
+      try {
+        // No wall-clock bound (it failed under load): after the app's work, the ref'd handles (what keeps a
+        // process alive) must be exactly those of the bare app, while wiretap's export is attempted or, for
+        // the silent collector, still in flight. Before the exit path flushed synchronously, the exporter's
+        // retries kept the app alive for about 8 s; test/e2e/exit-collector.test.ts has thousands of spans.
+        const [bare, tapped] = await Promise.all([runApp({ app: 'test/e2e/apps/calls.js', preload: 'none', env }), runApp({ app: 'test/e2e/apps/calls.js', env })]);
+        expect(tapped.timedOut, 'the app was kept alive').to.equal(false);
+        expect(bare.json().find((o) => o.refHandles), bare.stdout).to.not.equal(undefined);
+        expect({ code: tapped.code, stdout: tapped.stdout.replaceAll(tag, 'T') }).to.deep.equal({ code: bare.code, stdout: bare.stdout.replaceAll(tag, 'T') });
+        expect(tapped.appStderr).to.equal(bare.appStderr);
+        if ('connections' in collector) expect(collector.connections(), 'an export was attempted').to.be.greaterThan(0);
+      } finally {
+        if ('connections' in collector) collector.close();
+      }
+    });
+  }
 
   for (const mode of ['natural end', 'process-exit'] as const) {
     it(`OTEL_EXPORTER_OTLP_HEADERS reach the collector (${mode})`, async () => {

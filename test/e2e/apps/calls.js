@@ -39,6 +39,11 @@ function get(path) {
     print({ appSpans: appSpans.getFinishedSpans().map((s) => ({ name: s.name, url: s.attributes['url.full'], traceId: s.spanContext().traceId })) });
   }
   if (mode === 'process-exit') process.exit(0);
+  if (mode === 'probe-handles') {
+    // What keeps this process alive once its work is done: the ref'd handles (unref'd ones are not listed).
+    // After the export queue's timer has fired (OTEL_BSP_SCHEDULE_DELAY), so an export may be in flight.
+    setTimeout(() => print({ refHandles: process.getActiveResourcesInfo().sort() }), Number(process.env.PROBE_AFTER_MS || 600));
+  }
 })().catch((err) => {
   console.error('app failed', err);
   process.exitCode = 9;
