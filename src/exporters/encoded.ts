@@ -105,6 +105,35 @@ function jsonEncoder(): SpanEncoder {
   };
 }
 
+const MAX_KEYS = 1024;
+const MAX_VALUES_PER_KEY = 16;
+const MAX_REMEMBERED_STRING = 256;
+
+/**
+ * The encoded form of an attribute, remembered per key and value (bounded): most of a span's attributes
+ * are the same on every call of an operation. A key that shows more than a few distinct values (ids,
+ * bodies, sizes, timings) is no longer remembered. Returns undefined for what is not remembered.
+ */
+function rememberedAttributes<T>(encode: (key: string, value: unknown) => T): (key: string, value: unknown) => T | undefined {
+  const keys = new Map<string, Map<unknown, T> | null>();
+  return (key, value) => {
+    if (!(typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= MAX_REMEMBERED_STRING))) return undefined;
+    let values = keys.get(key);
+    if (values === null) return undefined;
+    if (values === undefined) {
+      if (keys.size >= MAX_KEYS) return undefined;
+      keys.set(key, (values = new Map()));
+    }
+    let encoded = values.get(value);
+    if (encoded === undefined) {
+      encoded = encode(key, value);
+      if (values.size >= MAX_VALUES_PER_KEY) keys.set(key, null);
+      else values.set(value, encoded);
+    }
+    return encoded;
+  };
+}
+
 /**
  * One span as the transformer's JSON serializer writes it (`JSON.stringify(sdkSpanToOtlpSpan(span,
  * JSON_ENCODER))`, field for field), without building its object tree: the span fields are written
@@ -121,14 +150,6 @@ function jsonSpanWriter(): (span: ReadableSpan) => string {
   const { toAnyValue } = require(`${base}common/internal`) as { toAnyValue: (v: unknown, e: unknown) => unknown };
   const { toOtlpSpanEvent, toOtlpLink } = require(`${base}trace/internal`) as { toOtlpSpanEvent: (e: unknown, enc: unknown) => unknown; toOtlpLink: (l: unknown, enc: unknown) => unknown };
   const { JSON_ENCODER, encodeAsString } = require(`${base}common/utils`) as { JSON_ENCODER: unknown; encodeAsString: (t: readonly [number, number]) => string };
-  const MAX_KEYS = 1024;
-  const MAX_VALUES_PER_KEY = 16;
-  const MAX_CACHED_STRING = 256;
-  interface KeyCache {
-    readonly prefix: string; // {"key":"…","value":
-    values: Map<unknown, string> | undefined; // undefined: this key's values vary, not remembered
-  }
-  const keys = new Map<string, KeyCache>();
   const anyValue = (value: unknown): string => {
     // toAnyValue's cases, written as JSON.stringify writes its result.
     switch (typeof value) {
@@ -142,22 +163,17 @@ function jsonSpanWriter(): (span: ReadableSpan) => string {
         return JSON.stringify(toAnyValue(value, JSON_ENCODER));
     }
   };
-  const attribute = (key: string, value: unknown): string => {
-    let k = keys.get(key);
-    if (!k) {
-      k = { prefix: `{"key":${JSON.stringify(key)},"value":`, values: new Map() };
-      if (keys.size < MAX_KEYS) keys.set(key, k);
+  const prefixes = new Map<string, string>();
+  const prefix = (key: string): string => {
+    let p = prefixes.get(key);
+    if (p === undefined) {
+      p = `{"key":${JSON.stringify(key)},"value":`;
+      if (prefixes.size < MAX_KEYS) prefixes.set(key, p);
     }
-    const cacheable = k.values !== undefined && (typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= MAX_CACHED_STRING));
-    if (!cacheable) return `${k.prefix}${anyValue(value)}}`;
-    let text = k.values!.get(value);
-    if (text === undefined) {
-      text = `${k.prefix}${anyValue(value)}}`;
-      if (k.values!.size >= MAX_VALUES_PER_KEY) k.values = undefined;
-      else k.values!.set(value, text);
-    }
-    return text;
+    return p;
   };
+  const remembered = rememberedAttributes((key, value) => `${prefix(key)}${anyValue(value)}}`);
+  const attribute = (key: string, value: unknown): string => remembered(key, value) ?? `${prefix(key)}${anyValue(value)}}`;
   // hrTimeToNanos(t).toString() without BigInt where the time is normalised (as the SDK keeps it).
   const nanos = (t: readonly [number, number]): string => {
     const [s, n] = t;
@@ -269,7 +285,7 @@ interface Writer {
 function spanWriter() {
   const base = '@opentelemetry/otlp-transformer/build/src/';
   const { ProtobufWriter } = require(`${base}common/protobuf/protobuf-writer`) as { ProtobufWriter: new (size?: number) => Writer };
-  const common = require(`${base}common/protobuf/common-serializer`) as { writeAttributes: (w: Writer, a: unknown, f: number) => void; writeHrTimeAsFixed64: (w: Writer, t: unknown) => void };
+  const common = require(`${base}common/protobuf/common-serializer`) as { writeAttributes: (w: Writer, a: unknown, f: number) => void; writeKeyValue: (w: Writer, k: string, v: unknown) => void; writeHrTimeAsFixed64: (w: Writer, t: unknown) => void };
   const { hexToBinary } = require(`${base}common/hex-to-binary`) as { hexToBinary: (hex: string) => Uint8Array };
   const flagsOf = (traceFlags: number, isRemote: boolean | undefined) => ((traceFlags & 0xff) | 0x100 | (isRemote ? 0x200 : 0)) >>> 0;
   const message = (w: Writer, body: () => void) => {
@@ -279,6 +295,31 @@ function spanWriter() {
     w.finishLengthDelimited(at, w.pos - from);
   };
   const writer = new ProtobufWriter(16 * 1024);
+  // A KeyValue's bytes, remembered (see rememberedAttributes); written back as the length-delimited field
+  // writeAttributes makes of it.
+  const scratch = new ProtobufWriter(1024);
+  const remembered = rememberedAttributes((key, value) => {
+    scratch.pos = 0;
+    common.writeKeyValue(scratch, key, value);
+    return scratch.finish().slice();
+  });
+  const writeSpanAttributes = (w: Writer, attributes: Record<string, unknown>) => {
+    // As common.writeAttributes(w, attributes, 9), one KeyValue at a time.
+    for (const key in attributes) {
+      if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+      const value = attributes[key];
+      w.writeTag(9, 2);
+      const bytes = remembered(key, value);
+      if (bytes) {
+        w.writeBytes(bytes);
+        continue;
+      }
+      const at = w.startLengthDelimited();
+      const from = w.pos;
+      common.writeKeyValue(w, key, value);
+      w.finishLengthDelimited(at, w.pos - from);
+    }
+  };
   return (span: ReadableSpan): Buffer => {
     const w = writer;
     w.pos = 0;
@@ -309,7 +350,7 @@ function spanWriter() {
       common.writeHrTimeAsFixed64(w, span.startTime);
       w.writeTag(8, 1);
       common.writeHrTimeAsFixed64(w, span.endTime);
-      if (span.attributes) common.writeAttributes(w, span.attributes, 9);
+      if (span.attributes) writeSpanAttributes(w, span.attributes);
       w.writeTag(10, 0);
       w.writeVarint(span.droppedAttributesCount);
       for (const event of span.events) {
