@@ -150,6 +150,9 @@ function jsonSpanWriter(): (span: ReadableSpan) => string {
   const { toAnyValue } = require(`${base}common/internal`) as { toAnyValue: (v: unknown, e: unknown) => unknown };
   const { toOtlpSpanEvent, toOtlpLink } = require(`${base}trace/internal`) as { toOtlpSpanEvent: (e: unknown, enc: unknown) => unknown; toOtlpLink: (l: unknown, enc: unknown) => unknown };
   const { JSON_ENCODER, encodeAsString } = require(`${base}common/utils`) as { JSON_ENCODER: unknown; encodeAsString: (t: readonly [number, number]) => string };
+  // A transformer without these internals: no encoder (createSpanEncoder returns undefined), rather than
+  // spans that fail one by one later.
+  for (const fn of [toAnyValue, toOtlpSpanEvent, toOtlpLink, encodeAsString]) if (typeof fn !== 'function') throw new Error('otlp-transformer internals not found');
   const anyValue = (value: unknown): string => {
     // toAnyValue's cases, written as JSON.stringify writes its result.
     switch (typeof value) {
@@ -286,6 +289,7 @@ function spanWriter() {
   const base = '@opentelemetry/otlp-transformer/build/src/';
   const { ProtobufWriter } = require(`${base}common/protobuf/protobuf-writer`) as { ProtobufWriter: new (size?: number) => Writer };
   const common = require(`${base}common/protobuf/common-serializer`) as { writeAttributes: (w: Writer, a: unknown, f: number) => void; writeKeyValue: (w: Writer, k: string, v: unknown) => void; writeHrTimeAsFixed64: (w: Writer, t: unknown) => void };
+  if (typeof common.writeKeyValue !== 'function') throw new Error('otlp-transformer internals not found');
   const { hexToBinary } = require(`${base}common/hex-to-binary`) as { hexToBinary: (hex: string) => Uint8Array };
   const flagsOf = (traceFlags: number, isRemote: boolean | undefined) => ((traceFlags & 0xff) | 0x100 | (isRemote ? 0x200 : 0)) >>> 0;
   const message = (w: Writer, body: () => void) => {
