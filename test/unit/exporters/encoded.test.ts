@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -34,6 +34,33 @@ describe('encoded spans (encoded once at span end)', () => {
       const list = spans().filter((s) => s.instrumentationScope.name === 'wiretap');
       const ours = encoder.request(list.map((s) => encoder.encode(s)));
       expect(Buffer.from(ours).equals(Buffer.from(serializer.serializeRequest(list)!))).to.equal(true);
+    });
+  }
+
+  // The JSON writer remembers attribute texts per key and value: repeated values (remembered), values that
+  // vary on every span (no longer remembered), and values JSON writes in unusual ways must all come out as
+  // the serializer writes them.
+  for (const format of ['json', 'protobuf'] as const) {
+    it(`${format}: many spans with repeated, varying and unusual attribute values are byte for byte the official request`, () => {
+      const ended: ReadableSpan[] = [];
+      const collect: SpanProcessor = { onStart: () => undefined, onEnd: (s) => void ended.push(s), forceFlush: async () => undefined, shutdown: async () => undefined };
+      const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'shop' }), spanProcessors: [collect] });
+      const tracer = provider.getTracer('wiretap', '1.2.3');
+      const odd: unknown[] = [0, -0, -1, 1.5, -2.25, 1e21, 2 ** 53 + 2, Number.MAX_VALUE, 5e-324, true, false, '', 'é ✓', '\ud800 lone', '"\\\n\u0001', 'x'.repeat(300), 'y'.repeat(200), ['a', 'b'], [1, 2.5], [true], []];
+      const parent = tracer.startSpan('parent', { startTime: [1_800_000_000, 0] });
+      const parentCtx = trace.setSpan(ROOT_CONTEXT, parent);
+      for (let i = 0; i < 80; i++) {
+        const attributes: Record<string, unknown> = { 'http.request.method': 'GET', 'server.port': 443, 'aws.request_id': `REQ-${i}`, 'wiretap.elapsed_ms': i / 7, odd: odd[i % odd.length], [`k${i % 5}`]: i % 3 === 0 ? 'same' : i, '1': 'integer-like key first' };
+        const s = tracer.startSpan(`GET /${i}`, { kind: i % 4, startTime: [1_800_000_000 + i, i * 12_345], attributes: attributes as never }, i % 2 ? parentCtx : undefined);
+        if (i % 9 === 0) s.setStatus({ code: SpanStatusCode.ERROR, message: `boom ${i}` });
+        if (i % 11 === 0) s.setStatus({ code: SpanStatusCode.OK });
+        s.end([1_800_000_000 + i, 999_999_999]);
+      }
+      const encoder = createSpanEncoder(format)!;
+      const ours = encoder.request(ended.map((s) => encoder.encode(s)));
+      const official = Buffer.from((format === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(ended)!);
+      if (format === 'json') expect(ours.toString('utf8')).to.equal(official.toString('utf8'));
+      else expect(ours.equals(official), 'protobuf bytes equal').to.equal(true);
     });
   }
 
