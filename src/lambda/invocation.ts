@@ -220,9 +220,24 @@ export class Invocation {
     span.end();
   }
 
-  /** Ends the span and delivers the invocation's spans, bounded by the flush wait. Never rejects. */
-  async end(error: unknown, result: unknown, hasError: boolean): Promise<void> {
-    if (this.ended) return;
+  private ending: Promise<void> | undefined;
+
+  /**
+   * Ends the span and delivers the invocation's spans, bounded by the flush wait. Never rejects. Only the
+   * first outcome counts (as in the runtime); later calls get the same promise, so whatever waits on it
+   * is released in the order it asked.
+   */
+  end(error: unknown, result: unknown, hasError: boolean): Promise<void> {
+    if (this.ending) return this.ending;
+    if (this.ended) return (this.ending = Promise.resolve());
+    return (this.ending = this.endOnce(error, result, hasError));
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  private async endOnce(error: unknown, result: unknown, hasError: boolean): Promise<void> {
     try {
       this.finish(error, result, hasError);
       const unsent = await this.host.flushInvocation(this.flushWait());
