@@ -50,7 +50,11 @@ async function once(runtime, config, downstream, receiver, handler) {
   if (config === 'preload-no-lambda-mode') env.WIRETAP_LAMBDA = 'false';
   if (config === 'wiretap-stdout-lazy') env.WIRETAP_LAMBDA_EAGER = 'false';
   if (config === 'wiretap-otlp') Object.assign(env, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
-  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload: config !== 'none', env });
+  // The OpenTelemetry Lambda layer's setup (bench/lambda-otel-wrapper.js), exporting OTLP/protobuf to the same local collector.
+  if (config === 'otel-layer') Object.assign(env, { NODE_OPTIONS: `--require ${path.join(__dirname, 'lambda-otel-wrapper.js')}`, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
+  const preload = config !== 'none' && config !== 'otel-layer';
+  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload, env });
+  const requestsBefore = receiver.received.length;
   try {
     const t0 = fn.spawnedAt;
     const pid = fn.child.pid;
@@ -61,6 +65,8 @@ async function once(runtime, config, downstream, receiver, handler) {
     await waitFor(() => fn.api.freezes.length >= 1);
     const cpuFirst = cpuMs(pid) - cpuInit;
     if (first.kind !== 'response') throw new Error(`${config}: ${first.kind} ${fn.stderr()}`);
+    // Did this setup deliver anything to the collector before the first result went back?
+    const exportedBeforeFirst = receiver.received.length > requestsBefore;
     const init = fn.api.firstNextAt - t0;
     const firstMs = first.at - Math.max(firstStart, fn.api.firstNextAt);
     const warm = [];
@@ -73,7 +79,7 @@ async function once(runtime, config, downstream, receiver, handler) {
       await waitFor(() => fn.api.freezes.length >= i + 1);
     }
     const cpuWarm = (cpuMs(pid) - cpuWarmStart) / WARM;
-    return { init, first: firstMs, warm: median(warm), cpuInit, cpuFirst, cpuWarm };
+    return { init, first: firstMs, warm: median(warm), cpuInit, cpuFirst, cpuWarm, exportedBeforeFirst };
   } finally {
     await fn.api.close();
   }
@@ -88,7 +94,8 @@ async function once(runtime, config, downstream, receiver, handler) {
     { name: 'nodejs22.x (ric 3.3.0, Node 22)', ric: 3, bin: nodeBinary(22) },
     { name: 'nodejs24.x (ric 4.0.2, Node 24)', ric: 4, bin: nodeBinary(24) },
   ].filter((r) => r.bin && !ricMissing(r.ric));
-  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp').split(',');
+  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp,otel-layer').split(',');
+  const delivered = [];
   const lines = [
     '# Lambda mode: cost on the real runtime interface client',
     '',
@@ -96,7 +103,7 @@ async function once(runtime, config, downstream, receiver, handler) {
     '',
     'CPU columns: user+system CPU time of the function process (from /proc, 10 ms ticks; warm = average per invocation), the measure that holds on a loaded machine. Wall columns: elapsed time as the caller sees it.',
     '',
-    'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result.',
+    'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result; `otel-layer` is the OpenTelemetry Lambda layer\'s setup (`bench/lambda-otel-wrapper.js`: sdk-trace-node, BatchSpanProcessor, OTLP/protobuf exporter, instrumentation-aws-lambda + aws-sdk + http, as the layer\'s wrapper.ts), exporting to the same local collector. The preload is whatever `dist/register.js` is at the time of the run.',
     '',
     '| handler | runtime | configuration | init CPU ms | first invocation CPU ms | warm invocation CPU ms | init wall ms | first invocation wall ms | warm invocation wall ms (median) |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -112,12 +119,17 @@ async function once(runtime, config, downstream, receiver, handler) {
       return `${v.toFixed(digits)} (${d >= 0 ? '+' : ''}${d.toFixed(digits)}${k === 'cpuInit' || k === 'init' ? `, ${d >= 0 ? '+' : ''}${((d / m('none', k)) * 100).toFixed(0)}%` : ''})`;
     };
     for (const c of configs) {
+      delivered.push(`${handler} / ${runtime.name} / ${c}: ${results[c].filter((x) => x.exportedBeforeFirst).length} of ${results[c].length}`);
       lines.push(`| ${handler} | ${runtime.name} | ${c} | ${rel(c, 'cpuInit')} | ${rel(c, 'cpuFirst')} | ${rel(c, 'cpuWarm', 2)} | ${rel(c, 'init')} | ${rel(c, 'first')} | ${rel(c, 'warm', 2)} |`);
     }
   }
   lines.push(
     '',
     'Targets (issue 10): init within +15% of no agent; warm invocation, flush included, < 5 ms added against a local collector.',
+    '',
+    'Cold starts whose first invocation had sent something to the collector before its result went back (stdout configurations send nothing there; `none` never does):',
+    '',
+    ...delivered.map((d) => `- ${d}`),
     '',
     `Load average during this run: ${require('node:os').loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min). On a machine shared with other work the wall columns swing by hundreds of milliseconds; read the CPU columns.`,
   );
