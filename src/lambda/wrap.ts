@@ -94,6 +94,8 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
   }
   const callArgs = args.slice();
   const callback = streaming ? undefined : args[2];
+  /** aws-lambda-ric 3.x's context (its own succeed/fail/done); 4.x's has none. */
+  const ric3Context = !streaming && typeof lambdaContext === 'object' && lambdaContext !== null && typeof (lambdaContext as Record<string, unknown>).fail === 'function';
   let outcomeGiven = false;
   const given = () => {
     outcomeGiven = true;
@@ -129,7 +131,9 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
         return value;
       },
       async (err: unknown) => {
-        await inv.end(err, undefined, true);
+        // 3.x hands a rejection to context.fail, which reports a missing reason as the string 'handled'.
+        const reported = ric3Context ? contextOutcome('fail', [err])[0] : err;
+        await inv.end(reported, undefined, true);
         throw err;
       },
     );

@@ -18,7 +18,7 @@ const RUNTIMES: { ric: RicMajor; node: NodeMajor }[] = [
   { ric: 4, node: 24 },
 ];
 /** Each names a shape in functions/cjs/shapes.js. */
-const SHAPES = ['syncValue', 'syncWithCall', 'succeed', 'succeedSync', 'fail', 'failEmpty', 'done', 'doneError', 'succeedTwice', 'callbackWaits', 'callbackNoWait'];
+const SHAPES = ['syncValue', 'syncWithCall', 'succeed', 'succeedSync', 'fail', 'failEmpty', 'done', 'doneError', 'succeedTwice', 'callbackWaits', 'rejectEmpty', 'callbackNoWait'];
 /** 4.x has no context methods: these would fail inside a promise (an unhandled rejection, a crash), so they run on 3.x only. */
 const RIC3_ONLY = new Set(['succeed', 'fail', 'done']);
 const shapesFor = (ric: RicMajor) => SHAPES.filter((s) => ric === 3 || !RIC3_ONLY.has(s));

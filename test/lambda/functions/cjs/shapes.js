@@ -53,6 +53,8 @@ const SHAPES = {
     setTimeout(() => undefined, 50);
     callback(null, { via: 'callback, after the event loop emptied' });
   },
+  // A promise rejected without a reason (3.x reports the string 'handled', 4.x the type 'undefined').
+  rejectEmpty: () => Promise.reject(undefined),
   callbackNoWait: (event, context, callback) => {
     context.callbackWaitsForEmptyEventLoop = false;
     callback(null, { via: 'callback, not waiting' });
