@@ -250,12 +250,14 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
           metrics?.flushSync();
           logs?.flushSync();
         },
-        reportTimeout: (partials: ReadableSpan[]) => {
+        reportTimeout: (partials: ReadableSpan[], traceId?: string) => {
           let n = 0;
           if (pipeline) {
             const { ATTR_WIRETAP_INCOMPLETE_REASON } = require('./semconv') as typeof import('./semconv');
-            for (const r of pipeline.inflight) r.span.setAttribute(ATTR_WIRETAP_INCOMPLETE_REASON, 'timeout');
-            n = pipeline.reportInflight('timeout');
+            // With other invocations in flight (multi-concurrency), only this invocation's calls.
+            const mine = traceId ? (r: { span: { spanContext(): { traceId: string } } }) => r.span.spanContext().traceId === traceId : () => true;
+            for (const r of pipeline.inflight) if (mine(r)) r.span.setAttribute(ATTR_WIRETAP_INCOMPLETE_REASON, 'timeout');
+            n = pipeline.reportInflight('timeout', mine);
           }
           getTracing().exportPartial(partials);
           getTracing().flushSync();
