@@ -7,6 +7,10 @@
 //               to a local OTLP collector (http/json on 127.0.0.1) before the result goes back
 // Configurations are interleaved run by run; medians of BENCH_LAMBDA_RUNS cold starts. Timing lives here,
 // never in the tests. Prints a Markdown table and writes bench/lambda-results.md.
+// BENCH_LAMBDA_CACHEGRIND=1 adds instruction counts (valgrind cachegrind, the runtime process with all its
+// threads; slow: a minute or more per run on a loaded machine): three runs per configuration, ended by
+// SIGTERM while waiting for an event: after init, after the first invocation, after BENCH_LAMBDA_CG_WARM
+// more; the differences give each phase. BENCH_LAMBDA_RUNS=0 skips the timed table.
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
@@ -45,12 +49,49 @@ async function waitFor(cond) {
   while (!cond()) await new Promise((r) => setTimeout(r, 2));
 }
 
-async function once(runtime, config, downstream, receiver, handler) {
+function envFor(config, downstream, receiver) {
   const env = { DOWNSTREAM: downstream };
   if (config === 'preload-no-lambda-mode') env.WIRETAP_LAMBDA = 'false';
   if (config === 'wiretap-stdout-lazy') env.WIRETAP_LAMBDA_EAGER = 'false';
   if (config === 'wiretap-otlp') Object.assign(env, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
-  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload: config !== 'none', env });
+  // The OpenTelemetry Lambda layer's setup (bench/lambda-otel-wrapper.js), exporting OTLP/protobuf to the same local collector.
+  if (config === 'otel-layer') Object.assign(env, { NODE_OPTIONS: `--require ${path.join(__dirname, 'lambda-otel-wrapper.js')}`, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
+  return { env, preload: config !== 'none' && config !== 'otel-layer' };
+}
+
+/** Instructions of the runtime process (cachegrind) ended by SIGTERM after `invocations` invocations. */
+async function instructions(runtime, config, downstream, receiver, handler, invocations) {
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-lambda-cg-'));
+  const log = path.join(dir, 'valgrind.log');
+  const wrapper = path.join(dir, 'cachegrind-wrapper');
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null --log-file=${log} "$@"\n`, { mode: 0o755 });
+  const { env, preload } = envFor(config, downstream, receiver);
+  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload, env, execWrapper: wrapper });
+  try {
+    await waitFor(() => fn.api.freezes.length >= 1);
+    for (let i = 0; i < invocations; i++) {
+      const o = await fn.api.invoke({ n: i }, { timeoutMs: 900000 });
+      if (o.kind !== 'response') throw new Error(`${config}: ${o.kind} ${fn.stderr()}`);
+      await waitFor(() => fn.api.freezes.length >= i + 2);
+    }
+    const exited = new Promise((r) => fn.child.once('exit', r));
+    process.kill(fn.child.pid, 'SIGCONT');
+    process.kill(fn.child.pid, 'SIGTERM');
+    await exited;
+    const m = /I\s+refs:\s+([\d,]+)/.exec(fs.readFileSync(log, 'utf8'));
+    if (!m) throw new Error(`${config}: no cachegrind total in ${log}`);
+    return Number(m[1].replace(/,/g, ''));
+  } finally {
+    await fn.api.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function once(runtime, config, downstream, receiver, handler) {
+  const { env, preload } = envFor(config, downstream, receiver);
+  const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload, env });
+  const requestsBefore = receiver.received.length;
   try {
     const t0 = fn.spawnedAt;
     const pid = fn.child.pid;
@@ -61,6 +102,8 @@ async function once(runtime, config, downstream, receiver, handler) {
     await waitFor(() => fn.api.freezes.length >= 1);
     const cpuFirst = cpuMs(pid) - cpuInit;
     if (first.kind !== 'response') throw new Error(`${config}: ${first.kind} ${fn.stderr()}`);
+    // Did this setup deliver anything to the collector before the first result went back?
+    const exportedBeforeFirst = receiver.received.length > requestsBefore;
     const init = fn.api.firstNextAt - t0;
     const firstMs = first.at - Math.max(firstStart, fn.api.firstNextAt);
     const warm = [];
@@ -73,7 +116,7 @@ async function once(runtime, config, downstream, receiver, handler) {
       await waitFor(() => fn.api.freezes.length >= i + 1);
     }
     const cpuWarm = (cpuMs(pid) - cpuWarmStart) / WARM;
-    return { init, first: firstMs, warm: median(warm), cpuInit, cpuFirst, cpuWarm };
+    return { init, first: firstMs, warm: median(warm), cpuInit, cpuFirst, cpuWarm, exportedBeforeFirst };
   } finally {
     await fn.api.close();
   }
@@ -88,7 +131,8 @@ async function once(runtime, config, downstream, receiver, handler) {
     { name: 'nodejs22.x (ric 3.3.0, Node 22)', ric: 3, bin: nodeBinary(22) },
     { name: 'nodejs24.x (ric 4.0.2, Node 24)', ric: 4, bin: nodeBinary(24) },
   ].filter((r) => r.bin && !ricMissing(r.ric));
-  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp').split(',');
+  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp,otel-layer').split(',');
+  const delivered = [];
   const lines = [
     '# Lambda mode: cost on the real runtime interface client',
     '',
@@ -96,12 +140,12 @@ async function once(runtime, config, downstream, receiver, handler) {
     '',
     'CPU columns: user+system CPU time of the function process (from /proc, 10 ms ticks; warm = average per invocation), the measure that holds on a loaded machine. Wall columns: elapsed time as the caller sees it.',
     '',
-    'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result.',
+    'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result; `otel-layer` is the OpenTelemetry Lambda layer\'s setup (`bench/lambda-otel-wrapper.js`: sdk-trace-node, BatchSpanProcessor, OTLP/protobuf exporter, instrumentation-aws-lambda + aws-sdk + http, as the layer\'s wrapper.ts), exporting to the same local collector. The preload is whatever `dist/register.js` is at the time of the run.',
     '',
     '| handler | runtime | configuration | init CPU ms | first invocation CPU ms | warm invocation CPU ms | init wall ms | first invocation wall ms | warm invocation wall ms (median) |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const handler of HANDLERS) for (const runtime of runtimes) {
+  for (const handler of RUNS > 0 ? HANDLERS : []) for (const runtime of runtimes) {
     const results = Object.fromEntries(configs.map((c) => [c, []]));
     for (let r = 0; r < RUNS; r++) for (const c of configs) results[c].push(await once(runtime, c, downstream, receiver, handler));
     const m = (c, k) => median(results[c].map((x) => x[k]));
@@ -112,12 +156,44 @@ async function once(runtime, config, downstream, receiver, handler) {
       return `${v.toFixed(digits)} (${d >= 0 ? '+' : ''}${d.toFixed(digits)}${k === 'cpuInit' || k === 'init' ? `, ${d >= 0 ? '+' : ''}${((d / m('none', k)) * 100).toFixed(0)}%` : ''})`;
     };
     for (const c of configs) {
+      delivered.push(`${handler} / ${runtime.name} / ${c}: ${results[c].filter((x) => x.exportedBeforeFirst).length} of ${results[c].length}`);
       lines.push(`| ${handler} | ${runtime.name} | ${c} | ${rel(c, 'cpuInit')} | ${rel(c, 'cpuFirst')} | ${rel(c, 'cpuWarm', 2)} | ${rel(c, 'init')} | ${rel(c, 'first')} | ${rel(c, 'warm', 2)} |`);
+    }
+  }
+  if (process.env.BENCH_LAMBDA_CACHEGRIND === '1') {
+    const cgWarm = Number(process.env.BENCH_LAMBDA_CG_WARM || 5);
+    const cgHandler = process.env.BENCH_LAMBDA_CG_HANDLER || 'index.handler';
+    const cgConfigs = (process.env.BENCH_LAMBDA_CG_CONFIGS || 'none,wiretap-stdout,wiretap-otlp,otel-layer').split(',');
+    lines.push(
+      '',
+      `### Instructions (valgrind cachegrind), \`${cgHandler}\``,
+      '',
+      `The runtime process with all its threads, ended by SIGTERM while it waits for an event; one run each after init, after the first invocation, and after ${cgWarm} more (init = I(init); first = I(first) − I(init); warm = (I(warm) − I(first)) / ${cgWarm}). Not moved by other load, but one run per cell, and V8's background threads (compiler, GC) count too: the split between first and warm moves from run to run by several million; init is the robust column. The SIGTERM exit is in every run and cancels out of first and warm.`,
+      '',
+      '| runtime | configuration | init (M instructions) | first invocation (M) | warm invocation (M) |',
+      '|---|---|---|---|---|',
+    );
+    for (const runtime of runtimes) {
+      const base = {};
+      for (const c of cgConfigs) {
+        const a = await instructions(runtime, c, downstream, receiver, cgHandler, 0);
+        const b = await instructions(runtime, c, downstream, receiver, cgHandler, 1);
+        const w = await instructions(runtime, c, downstream, receiver, cgHandler, 1 + cgWarm);
+        const r = { init: a / 1e6, first: (b - a) / 1e6, warm: (w - b) / cgWarm / 1e6 };
+        if (c === 'none') Object.assign(base, r);
+        const cell = (k, d) => (c === 'none' ? r[k].toFixed(d) : `${r[k].toFixed(d)} (${r[k] >= base[k] ? '+' : ''}${(r[k] - base[k]).toFixed(d)}${k === 'init' ? `, ${r[k] >= base[k] ? '+' : ''}${(((r[k] - base[k]) / base[k]) * 100).toFixed(0)}%` : ''})`);
+        lines.push(`| ${runtime.name} | ${c} | ${cell('init', 0)} | ${cell('first', 1)} | ${cell('warm', 2)} |`);
+        console.error(lines[lines.length - 1]);
+      }
     }
   }
   lines.push(
     '',
     'Targets (issue 10): init within +15% of no agent; warm invocation, flush included, < 5 ms added against a local collector.',
+    '',
+    'Cold starts whose first invocation had sent something to the collector before its result went back (stdout configurations send nothing there; `none` never does):',
+    '',
+    ...delivered.map((d) => `- ${d}`),
     '',
     `Load average during this run: ${require('node:os').loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min). On a machine shared with other work the wall columns swing by hundreds of milliseconds; read the CPU columns.`,
   );

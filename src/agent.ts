@@ -174,7 +174,13 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   const getTracing = (): Tracing => {
     if (!tracing) {
       const { Tracing } = require('./spans/tracing') as typeof import('./spans/tracing');
-      tracing = new Tracing(config, env);
+      let retryStore: (() => import('./exporters/queue').RetryStore<import('./exporters/queue').Queued>) | undefined;
+      if (config.lambda) {
+        // Lambda: failed batches wait (bounded) for the next invocation's flush instead of being dropped.
+        const { RetryBuffer } = require('./lambda/retry') as typeof import('./lambda/retry');
+        retryStore = () => new RetryBuffer((q) => ('bytes' in q ? q.bytes.length : 1024));
+      }
+      tracing = new Tracing(config, env, retryStore);
     }
     return tracing;
   };
@@ -229,7 +235,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
     const ok = await Promise.race([flushed, waited]);
     clearTimeout(timer);
-    return ok ? 0 : Math.max(1, tracing?.pending ?? 0);
+    // Not delivered: what is still queued when the wait ran out, plus what failed and waits for the next flush.
+    return (ok ? 0 : Math.max(1, tracing?.pending ?? 0)) + (tracing?.retrying ?? 0);
   };
   let coldstart = true;
   const lambdaHost: LambdaHost | undefined = config.lambda
@@ -246,12 +253,14 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
           metrics?.flushSync();
           logs?.flushSync();
         },
-        reportTimeout: (partials: ReadableSpan[]) => {
+        reportTimeout: (partials: ReadableSpan[], traceId?: string) => {
           let n = 0;
           if (pipeline) {
             const { ATTR_WIRETAP_INCOMPLETE_REASON } = require('./semconv') as typeof import('./semconv');
-            for (const r of pipeline.inflight) r.span.setAttribute(ATTR_WIRETAP_INCOMPLETE_REASON, 'timeout');
-            n = pipeline.reportInflight('timeout');
+            // With other invocations in flight (multi-concurrency), only this invocation's calls.
+            const mine = traceId ? (r: { span: { spanContext(): { traceId: string } } }) => r.span.spanContext().traceId === traceId : () => true;
+            for (const r of pipeline.inflight) if (mine(r)) r.span.setAttribute(ATTR_WIRETAP_INCOMPLETE_REASON, 'timeout');
+            n = pipeline.reportInflight('timeout', mine);
           }
           getTracing().exportPartial(partials);
           getTracing().flushSync();

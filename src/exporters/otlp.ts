@@ -106,7 +106,8 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
     const req = transport.request(this.url, { method: 'POST', agent: this.agent, headers: { ...this.headers, 'content-length': body.length } }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
-      res.on('end', () => finish(status >= 200 && status < 300 ? undefined : new Error(`collector answered ${status}`)));
+      // OTLP/HTTP: only 429, 502, 503 and 504 may be sent again (what a retry store does with the rest).
+      res.on('end', () => finish(status >= 200 && status < 300 ? undefined : Object.assign(new Error(`collector answered ${status}`), { retryable: [429, 502, 503, 504].includes(status) })));
       res.on('error', (err) => finish(err));
     });
     // The export may never be what keeps the process alive: the socket is unref'd whenever it is

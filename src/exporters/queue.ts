@@ -13,7 +13,20 @@ import type { EncodedSpan, SpanEncoder } from './encoded';
 import type { EncodedExporter, SyncExporter } from './types';
 
 /** A queued span: encoded bytes when the exporter takes them (file, OTLP), else the SDK span. */
-type Queued = EncodedSpan | ReadableSpan;
+export type Queued = EncodedSpan | ReadableSpan;
+
+/**
+ * Where failed batches wait for the next flush (Lambda mode: the next invocation's). Bounded by its owner;
+ * `keep` returns how many spans it had to drop to stay within its bounds.
+ */
+export interface RetryStore<T> {
+  keep(batch: readonly T[]): number;
+  take(): T[];
+  readonly size: number;
+}
+
+/** An export error the exporter says must not be sent again (OTLP: a 4xx other than 429, a 500, 501...). */
+const isRetryable = (error: Error | undefined): boolean => (error as { retryable?: boolean } | undefined)?.retryable !== false;
 
 export interface QueueOptions {
   maxQueueSize: number;
@@ -22,6 +35,8 @@ export interface QueueOptions {
   exportTimeoutMillis: number;
   /** The timers to use: the real ones (default); tests pass a fake clock. */
   timers?: Timers;
+  /** Failed batches are kept here and sent again at the next forceFlush (default: dropped and counted). */
+  retry?: RetryStore<Queued>;
 }
 
 /** How long the process may be kept alive at its natural end for an export already in flight. */
@@ -127,7 +142,7 @@ export class ExportQueueProcessor implements SpanProcessor {
     return new Promise<void>((resolve) => {
       let settled = false;
       const timeout = this.timers.setTimeout(() => finish(false, 'export timed out'), this.options.exportTimeoutMillis);
-      const finish = (ok: boolean, why?: string) => {
+      const finish = (ok: boolean, why?: string, retryable = true) => {
         if (settled) return;
         settled = true;
         this.timers.clearTimeout(timeout);
@@ -135,7 +150,10 @@ export class ExportQueueProcessor implements SpanProcessor {
         this.endGrace();
         this.lastExportFailed = !ok;
         if (ok) this.exported += batch.length;
-        else {
+        else if (this.options.retry && retryable) {
+          this.failed += this.options.retry.keep(batch);
+          diag.once('warn', `export-failed:${this.exporter.constructor.name}`, `export failed (${why ?? 'unknown'}); spans kept (bounded) for the next flush; later failures are counted, not logged`);
+        } else {
           this.failed += batch.length;
           diag.once('warn', `export-failed:${this.exporter.constructor.name}`, `export failed (${why ?? 'unknown'}); spans dropped; later failures are counted, not logged`);
         }
@@ -147,7 +165,7 @@ export class ExportQueueProcessor implements SpanProcessor {
       // endpoint (exportTargets). Not context.with(suppressTracing): on Node 20 the first
       // AsyncLocalStorage.run() turns on promise hooks for the whole process, a cost on every promise.
       try {
-        const done = (result: { code: ExportResultCode; error?: Error }) => finish(result.code === ExportResultCode.SUCCESS, result.error?.message);
+        const done = (result: { code: ExportResultCode; error?: Error }) => finish(result.code === ExportResultCode.SUCCESS, result.error?.message, isRetryable(result.error));
         if (this.encoder) this.exporter.sendEncoded!(this.encoder.request(batch as EncodedSpan[]), done);
         else this.exporter.export(batch as ReadableSpan[], done);
       } catch (err) {
@@ -179,8 +197,23 @@ export class ExportQueueProcessor implements SpanProcessor {
     }
   }
 
+  /** Spans that failed to export and wait for the next flush (Lambda mode). */
+  get retrying(): number {
+    return this.options.retry?.size ?? 0;
+  }
+
+  /** The failed batches go first, oldest first; what no longer fits in the queue is counted as failed. */
+  private requeueRetries(): void {
+    const again = this.options.retry?.take();
+    if (!again || again.length === 0) return;
+    const room = Math.max(0, this.options.maxQueueSize - this.queue.length);
+    if (again.length > room) this.failed += again.splice(0, again.length - room).length;
+    this.queue.unshift(...again);
+  }
+
   async forceFlush(): Promise<void> {
     this.clearTimer();
+    this.requeueRetries();
     for (;;) {
       if (this.exporting) await this.exporting;
       else if (this.queue.length > 0) this.exportOne();
@@ -192,6 +225,7 @@ export class ExportQueueProcessor implements SpanProcessor {
   /** Takes every queued span out, synchronously, for the exit path. */
   drainSync(): Queued[] {
     this.clearTimer();
+    this.requeueRetries();
     const spans = this.queue;
     this.queue = [];
     return spans;

@@ -22,8 +22,11 @@ export interface LambdaHost {
   flushInvocation(waitMs: number): Promise<number>;
   /** Synchronous delivery (a handler that threw synchronously: the runtime reports at once). */
   flushSync(): void;
-  /** The watchdog: in-flight calls become unfinished spans; `partials` (snapshots) are exported too; all written synchronously. */
-  reportTimeout(partials: ReadableSpan[]): number;
+  /**
+   * The watchdog: in-flight calls (of `traceId` only, when given) become unfinished spans; `partials`
+   * (snapshots) are exported too; all written synchronously.
+   */
+  reportTimeout(partials: ReadableSpan[], traceId?: string): number;
   /** The current invocation's X-Ray header from the environment (nodejs22.x sets it per invocation). */
   traceHeader(): string | undefined;
   /** True for the first invocation of this environment (process), false after. */
@@ -40,6 +43,8 @@ interface LambdaContext {
 
 /** Spans the previous invocations' flushes could not deliver in their wait (they stay queued and go with the next flush). */
 let unsentTotal = 0;
+/** Invocations started and not ended: more than one only with multi-concurrency (AWS_LAMBDA_MAX_CONCURRENCY). */
+let active = 0;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -155,6 +160,7 @@ export class Invocation {
       parent,
     );
     if (this.span.isRecording()) putBody(this.span, 'request', event, this.trigger, host.config, host.redactor(), false);
+    active++;
     this.startWatchdog();
   }
 
@@ -182,7 +188,9 @@ export class Invocation {
         [A.ATTR_WIRETAP_INCOMPLETE_REASON]: 'timeout',
         [A.ATTR_WIRETAP_ELAPSED_MS]: Date.now() - this.startMs,
       });
-      const n = this.host.reportTimeout(partial ? [partial] : []);
+      // Alone in the process, every call in flight goes out (the kill takes them all); with other
+      // invocations in flight, only this one's: theirs are still running and end normally.
+      const n = this.host.reportTimeout(partial ? [partial] : [], active > 1 ? this.span.spanContext().traceId : undefined);
       diag.info(`invocation close to its deadline: exported as unfinished with ${n} calls in flight`);
     } catch (err) {
       diag.once('error', 'lambda.timeout', `timeout report failed: ${describe(err)}`);
@@ -191,6 +199,7 @@ export class Invocation {
 
   private finish(error: unknown, result: unknown, hasError: boolean): void {
     this.ended = true;
+    active--;
     if (this.watchdog) {
       clearTimeout(this.watchdog);
       this.watchdog = undefined;
@@ -220,9 +229,24 @@ export class Invocation {
     span.end();
   }
 
-  /** Ends the span and delivers the invocation's spans, bounded by the flush wait. Never rejects. */
-  async end(error: unknown, result: unknown, hasError: boolean): Promise<void> {
-    if (this.ended) return;
+  private ending: Promise<void> | undefined;
+
+  /**
+   * Ends the span and delivers the invocation's spans, bounded by the flush wait. Never rejects. Only the
+   * first outcome counts (as in the runtime); later calls get the same promise, so whatever waits on it
+   * is released in the order it asked.
+   */
+  end(error: unknown, result: unknown, hasError: boolean): Promise<void> {
+    if (this.ending) return this.ending;
+    if (this.ended) return (this.ending = Promise.resolve());
+    return (this.ending = this.endOnce(error, result, hasError));
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  private async endOnce(error: unknown, result: unknown, hasError: boolean): Promise<void> {
     try {
       this.finish(error, result, hasError);
       const unsent = await this.host.flushInvocation(this.flushWait());

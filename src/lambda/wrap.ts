@@ -19,6 +19,68 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
+/**
+ * aws-lambda-ric 3.x's slot for its `beforeExit` listener: set before each invocation to answer `null`
+ * when the event loop empties (a plain handler that returned without calling back), replaced by the
+ * callback's own listener when the handler calls back.
+ */
+const RIC3_BEFORE_EXIT = Symbol.for('aws.lambda.beforeExit');
+
+/** What the runtime makes of a call to one of the context's methods (aws-lambda-ric 3.x `CallbackContext`). */
+function contextOutcome(method: 'succeed' | 'fail' | 'done', args: unknown[]): [error: unknown, result: unknown, failed: boolean] {
+  if (method === 'succeed') return [undefined, args[0], false];
+  if (method === 'fail') return args[0] === undefined || args[0] === null ? ['handled', undefined, true] : [args[0], undefined, true];
+  const err = args[0];
+  return err === undefined || err === null ? [undefined, args[1], false] : [err, undefined, true];
+}
+
+/**
+ * 3.x gives the handler a context with `succeed`, `fail` and `done`, which answer the runtime at once.
+ * Each is replaced on the same context object by a function that ends the span, delivers, and then calls
+ * the runtime's own with the same arguments (so the first call still wins, with the same result).
+ */
+function observeContextMethods(lambdaContext: unknown, inv: Invocation, outcome: () => void): void {
+  if (typeof lambdaContext !== 'object' || lambdaContext === null) return;
+  const ctx = lambdaContext as Record<string, unknown>;
+  for (const method of ['succeed', 'fail', 'done'] as const) {
+    const original = ctx[method];
+    if (typeof original !== 'function' || !Object.prototype.hasOwnProperty.call(ctx, method)) continue;
+    const observed = function (this: unknown, ...args: unknown[]) {
+      outcome();
+      const [err, value, failed] = contextOutcome(method, args);
+      void inv.end(err, value, failed).then(() => (original as Handler).apply(this, args));
+    };
+    try {
+      Object.defineProperty(observed, 'length', { value: original.length });
+      Object.defineProperty(observed, 'name', { value: original.name });
+      ctx[method] = observed;
+    } catch {
+      /* a frozen context: its methods stay the runtime's own (the span then ends with the event loop or the watchdog) */
+    }
+  }
+}
+
+/**
+ * 3.x answers `null` when the event loop empties before the handler gives an outcome (a plain handler that
+ * returned a value: the value is ignored; a promise that never settles). The runtime's listener for that
+ * moment is wrapped so that the span ends (with `null`) and is delivered first. When the handler calls
+ * back, the runtime replaces the listener with its own; whatever is in the slot then is what runs.
+ */
+function endWhenEventLoopEmpties(inv: Invocation): void {
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  const ricListener = g[RIC3_BEFORE_EXIT];
+  if (typeof ricListener !== 'function') return;
+  const listener = function (this: unknown, ...args: unknown[]) {
+    // The flush holds the event loop (its wait is a ref'd timer), so the runtime answers right after it.
+    void inv.end(undefined, null, false).then(() => {
+      const current = g[RIC3_BEFORE_EXIT];
+      const next = current === listener ? ricListener : current;
+      if (typeof next === 'function') (next as Handler).apply(this, args);
+    });
+  };
+  g[RIC3_BEFORE_EXIT] = listener;
+}
+
 function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unknown, args: unknown[]): unknown {
   const streaming = (wrapped as unknown as Record<symbol, unknown>)[HANDLER_STREAMING] === 'response';
   // Buffered: (event, context, callback); streaming: (event, responseStream, context).
@@ -32,14 +94,27 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
   }
   const callArgs = args.slice();
   const callback = streaming ? undefined : args[2];
-  let callbackUsed = false;
+  /** aws-lambda-ric 3.x's context (its own succeed/fail/done); 4.x's has none. */
+  const ric3Context = !streaming && typeof lambdaContext === 'object' && lambdaContext !== null && typeof (lambdaContext as Record<string, unknown>).fail === 'function';
+  let outcomeGiven = false;
+  const given = () => {
+    outcomeGiven = true;
+  };
   if (typeof callback === 'function') {
     callArgs[2] = function wiretapCallback(this: unknown, ...cbArgs: unknown[]) {
-      callbackUsed = true;
+      given();
       const [err, value] = cbArgs;
       const failed = err !== undefined && err !== null;
       void inv.end(err, value, failed).then(() => (callback as Handler).apply(this, cbArgs));
     };
+  }
+  if (!streaming) {
+    try {
+      observeContextMethods(lambdaContext, inv, given);
+      if (typeof callback === 'function') endWhenEventLoopEmpties(inv);
+    } catch (err) {
+      diag.once('warn', 'lambda.context', `context methods not observed: ${describe(err)}`);
+    }
   }
   let result: unknown;
   try {
@@ -56,13 +131,24 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
         return value;
       },
       async (err: unknown) => {
-        await inv.end(err, undefined, true);
+        // 3.x hands a rejection to context.fail, which reports a missing reason as the string 'handled'.
+        const reported = ric3Context ? contextOutcome('fail', [err])[0] : err;
+        await inv.end(reported, undefined, true);
         throw err;
       },
     );
   }
-  // A callback handler finishes when it calls back (or already did, synchronously).
-  if (typeof callback === 'function' || callbackUsed) return result;
+  if (streaming) {
+    // Both runtimes answer a non-promise from a streaming handler with this error.
+    inv.endSync(new Error('Streaming does not support non-async handlers.'), undefined, true);
+    return result;
+  }
+  // Called back (or a context method) already: that call ends the invocation.
+  if (outcomeGiven) return result;
+  // 3.x: the answer comes when the handler calls back, or else when the event loop empties. (Another caller
+  // that passes a callback: the callback ends it, or the watchdog reports it.)
+  if (typeof callback === 'function') return result;
+  // 4.x (or a caller that uses the returned value): the value is the result.
   inv.endSync(undefined, result, false);
   return result;
 }

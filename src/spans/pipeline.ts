@@ -119,10 +119,11 @@ export class Pipeline {
     }
   };
 
-  /** Ends every in-flight recording as unfinished (process exit, crash, timeout watchdog). */
-  reportInflight(reason: string): number {
+  /** Ends every in-flight recording (or those `only` picks) as unfinished (process exit, crash, timeout watchdog). */
+  reportInflight(reason: string, only?: (r: Recording) => boolean): number {
     let n = 0;
     for (const r of [...this.inflight]) {
+      if (only && !only(r)) continue;
       r.finishIncomplete(reason);
       n++;
     }

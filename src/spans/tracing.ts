@@ -7,7 +7,7 @@ import { trace, type Attributes, type AttributeValue, type Tracer, type TracerPr
 import type { BasicTracerProvider, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
 import type { Config, Env } from '../config/load';
-import type { ExportQueueProcessor, QueueOptions } from '../exporters/queue';
+import type { ExportQueueProcessor, Queued, QueueOptions, RetryStore } from '../exporters/queue';
 import type { Redactor } from '../redaction/redactor';
 import { diag } from '../diag/log';
 
@@ -173,6 +173,8 @@ export class Tracing {
   constructor(
     private readonly config: Config,
     private readonly env: Env,
+    /** Lambda mode: each export queue keeps its failed batches here for the next flush. */
+    private readonly retryStore?: () => RetryStore<Queued>,
   ) {}
 
   /** The provider wiretap's spans use now: the app's global one if registered, else wiretap's own. */
@@ -202,7 +204,7 @@ export class Tracing {
       const { ExportQueueProcessor } = require('../exporters/queue') as typeof import('../exporters/queue');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const options = queueOptions(this.env);
-      for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, options));
+      for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, { ...options, retry: this.retryStore?.() }));
       this.own = new BasicTracerProvider({ resource: wiretapResource(this.env, this.config), spanProcessors: this.processors });
     }
     return this.own;
@@ -222,6 +224,11 @@ export class Tracing {
 
   get pending(): number {
     return this.processors.reduce((n, p) => n + p.pending, 0);
+  }
+
+  /** Spans whose export failed and that wait for the next flush (Lambda mode). */
+  get retrying(): number {
+    return this.processors.reduce((n, p) => n + p.retrying, 0);
   }
 
   /** Writes queued spans synchronously where the exporter can (exit path); `final`: the process ends now. */

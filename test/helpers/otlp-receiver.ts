@@ -14,6 +14,8 @@ export interface Received {
 export interface OtlpReceiver {
   url: string;
   received: Received[];
+  /** Requests answered with an error status (options.status), not kept. */
+  refused: number;
   /** Spans from the http/json bodies received. */
   jsonSpans(): FlatSpan[];
   /** Strings found in the http/protobuf bodies received. */
@@ -21,12 +23,25 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export interface ReceiverOptions {
+  /** The status to answer each request with (default 200); a request answered with another is not kept. */
+  status?: () => number;
+}
+
+export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const received: Received[] = [];
+  let refused = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const status = options.status?.() ?? 200;
+      if (status !== 200) {
+        refused++;
+        res.writeHead(status);
+        res.end();
+        return;
+      }
       received.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), headers: req.headers, body: Buffer.concat(chunks) });
       const json = String(req.headers['content-type']).includes('json');
       res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
@@ -39,6 +54,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}/v1/traces`,
     received,
+    get refused() {
+      return refused;
+    },
     jsonSpans: () => received.filter((r) => r.contentType.includes('json')).flatMap((r) => flattenRequest(JSON.parse(r.body.toString()))),
     protobufStrings: () => received.filter((r) => r.contentType.includes('protobuf')).flatMap((r) => extractStrings(r.body)),
     close: () => new Promise((resolve) => server.close(() => resolve())),

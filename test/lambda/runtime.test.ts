@@ -344,6 +344,29 @@ for (const { ric, node } of RUNTIMES) {
       expect(childrenOf(at, inv!)).to.have.length(1);
     });
 
+    it("a collector that refuses during one invocation gets that invocation's spans with the next one's flush, before its answer", async () => {
+      let refusing = true;
+      const collector = await startOtlpReceiver({ status: () => (refusing ? 503 : 200) });
+      try {
+        fn = await start('cjs', 'index.handler', { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: collector.url.replace('/v1/traces', '') });
+        const first = await fn.api.invoke({ n: 1 });
+        expect(first.kind, fn.stderr()).to.equal('response');
+        expect(collector.refused, 'the first flush was refused').to.be.greaterThan(0);
+        expect(collector.jsonSpans()).to.deep.equal([]);
+        refusing = false;
+        const second = await fn.api.invoke({ n: 2 });
+        const atSecond = collector.jsonSpans();
+        expect(second.kind, fn.stderr()).to.equal('response');
+        const inv = invocationSpans(atSecond);
+        expect(inv.map((s) => s.attributes['http.request.body.content']).sort(), 'both invocations, before the second answer').to.deep.equal(['{"n":1}', '{"n":2}']);
+        for (const i of inv) expect(childrenOf(atSecond, i), 'each with its call').to.have.length(1);
+        // The second invocation says that the first flush left spans behind.
+        expect(inv.find((s) => s.attributes['http.request.body.content'] === '{"n":2}')!.attributes['wiretap.lambda.unsent_spans']).to.equal(2);
+      } finally {
+        await collector.close();
+      }
+    });
+
     it('a collector that does not answer: the result still goes back, after at most the flush wait', async () => {
       const silent = http.createServer(() => undefined); // accepts, never answers
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

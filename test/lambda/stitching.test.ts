@@ -1,4 +1,4 @@
-// Async hops stitched into one transaction, on the real runtime with the real AWS SDK against fauxqs:
+// Async hops stitched into one transaction, on the real runtime with the real AWS SDK. SQS (fauxqs):
 // a producer function sends to SQS; the consumer function's invocation continues the producer's trace
 // from the message's AWSTraceHeader, and both sides record the same message id.
 import { expect } from 'chai';
@@ -11,6 +11,9 @@ import { REPO } from '../helpers/run-app';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { SPAN_KIND } from '../helpers/otlp';
 import { nodeBinary, ricMissing, startFunction, type RunningFunction } from '../helpers/lambda/runtime-api';
+import { startAwsFakes, type AwsFakes } from '../helpers/aws-fakes';
+import { spansFromText } from '../../src/views/model/read';
+import { findHops } from '../../src/views/model/transactions';
 
 const FUNCTIONS = path.join(REPO, 'test', 'lambda', 'functions', 'cjs');
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEEXAMPLEKEY' };
@@ -129,6 +132,75 @@ for (const { ric, node } of [{ ric: 3 as const, node: 22 as const }, { ric: 4 as
       expect(send.attributes['messaging.message.id']).to.equal(messageId);
       expect(consumerInv.traceId, 'one transaction').to.equal(producerInv.traceId);
       expect(consumerInv.attributes['messaging.message.id']).to.equal(messageId);
+    });
+  });
+}
+
+// Kinesis: no header travels with a record. The producer function puts records with the real SDK (HTTP/2 +
+// TLS, to the wire-format fake: no Kinesis emulator runs here); the consumer function gets the Kinesis
+// event Lambda would build from what the stream stored; the viewer joins the two by sequence number.
+for (const { ric, node } of [{ ric: 3 as const, node: 22 as const }, { ric: 4 as const, node: 24 as const }]) {
+  describe(`Lambda stitching: producer → Kinesis → consumer, aws-lambda-ric ${ric}.x on Node ${node}`, function () {
+    this.timeout(90_000);
+    const bin = nodeBinary(node);
+    let fakes: AwsFakes | undefined;
+    const fns: RunningFunction[] = [];
+
+    before(async function () {
+      const missing = ricMissing(ric) ?? (bin ? undefined : `Node ${node} is not installed in .runtimes (bash scripts/install-runtimes.sh)`);
+      if (missing) {
+        console.log(`      skipped: ${missing}`);
+        this.skip();
+      }
+      fakes = await startAwsFakes();
+    });
+    after(async () => {
+      for (const f of fns) await f.api.close();
+      await fakes?.close();
+    });
+
+    it("the consumer's invocation records the producer's sequence numbers, and the viewer joins the two", async () => {
+      const env = { WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '20000', FAKES_H2_URL: fakes!.h2url, NODE_EXTRA_CA_CERTS: fakes!.caFile, DOWNSTREAM: fakes!.url };
+      const producer = await startFunction({ ric, node: bin!, taskRoot: FUNCTIONS, handler: 'kinesis-producer.handler', preload: true, env });
+      fns.push(producer);
+      const clicks = [{ user: 'u1', page: '/a' }, { user: 'u2', page: '/b' }];
+      const sent = await producer.api.invoke({ stream: 'clicks', clicks }, { timeoutMs: 60000 });
+      expect(sent.kind, producer.stderr()).to.equal('response');
+      const sequenceNumbers = JSON.parse(sent.body).sequenceNumbers as string[];
+      expect(sequenceNumbers).to.have.length(2);
+
+      // What the stream stored, as Lambda's event source mapping hands it to the consumer.
+      const put = fakes!.exchanges.find((x) => x.request.headers['x-amz-target'] === 'Kinesis_20131202.PutRecords')!;
+      const input = JSON.parse(put.request.body) as { Records: { Data: string; PartitionKey: string }[] };
+      const output = JSON.parse(put.response.body) as { Records: { SequenceNumber: string; ShardId: string }[] };
+      const event = {
+        Records: output.Records.map((r, i) => ({
+          kinesis: { kinesisSchemaVersion: '1.0', partitionKey: input.Records[i]!.PartitionKey, sequenceNumber: r.SequenceNumber, data: input.Records[i]!.Data, approximateArrivalTimestamp: Date.now() / 1000 },
+          eventSource: 'aws:kinesis',
+          eventVersion: '1.0',
+          eventID: `${r.ShardId}:${r.SequenceNumber}`,
+          eventName: 'aws:kinesis:record',
+          invokeIdentityArn: 'arn:aws:iam::123456789012:role/consumer',
+          awsRegion: 'us-east-1',
+          eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks',
+        })),
+      };
+      const consumer = await startFunction({ ric, node: bin!, taskRoot: FUNCTIONS, handler: 'index.handler', preload: true, env });
+      fns.push(consumer);
+      const done = await consumer.api.invoke(event, { timeoutMs: 60000 });
+      expect(done.kind, consumer.stderr()).to.equal('response');
+
+      // Both functions' stdout, as CloudWatch Logs would hold it: what `wiretap view` reads.
+      const spans = spansFromText(producer.stdout() + '\n' + consumer.stdout());
+      const putSpan = spans.find((s) => s.name === 'Kinesis.PutRecords');
+      const consumerInv = spans.find((s) => s.kind === SPAN_KIND.CONSUMER && s.attributes['faas.invocation_id'] !== undefined);
+      expect(putSpan, producer.stdout()).to.not.equal(undefined);
+      expect(consumerInv, consumer.stdout()).to.not.equal(undefined);
+      expect(putSpan!.attributes['wiretap.aws.kinesis.sequence_numbers']).to.deep.equal(sequenceNumbers);
+      expect(consumerInv!.attributes).to.deep.include({ 'wiretap.aws.kinesis.sequence_numbers': sequenceNumbers, 'aws.kinesis.stream_name': 'clicks', 'faas.trigger': 'pubsub' });
+      expect(consumerInv!.traceId, 'separate traces: nothing travelled with the records').to.not.equal(putSpan!.traceId);
+      const { hops } = findHops(spans);
+      expect(hops.map((h) => [h.producerSpanId, h.consumerSpanId, h.via])).to.deep.equal([[putSpan!.spanId, consumerInv!.spanId, 'sequence-number']]);
     });
   });
 }

@@ -72,6 +72,8 @@ export class FakeRuntimeApi {
   firstNextAt: number | undefined;
   /** Called just before the process is frozen (to snapshot what a receiver had by then). */
   onFreeze: (() => void) | undefined;
+  /** Freeze the process when it waits for an event and none is queued (false: Lambda Managed Instances, which never freeze). */
+  freeze = true;
   private queue: Pending[] = [];
   private waitingNext: http.ServerResponse | undefined;
   private current = new Map<string, Pending>();
@@ -130,7 +132,7 @@ export class FakeRuntimeApi {
     if (!res) return;
     const p = this.queue.shift();
     if (!p) {
-      if (!this.frozen && this.child?.pid && this.child.exitCode === null) {
+      if (this.freeze && !this.frozen && this.child?.pid && this.child.exitCode === null) {
         this.frozen = true;
         this.onFreeze?.();
         this.freezes.push({ at: Date.now() });
@@ -219,6 +221,8 @@ export interface FunctionOptions {
   execWrapper?: string;
   /** Preload wiretap with NODE_OPTIONS=--require <dist/register.js> (not with an exec wrapper). */
   preload?: boolean;
+  /** false: never freeze (multi-concurrency, AWS_LAMBDA_MAX_CONCURRENCY, where invocations overlap). */
+  freeze?: boolean;
 }
 
 export interface RunningFunction {
@@ -247,6 +251,7 @@ function entryFile(ric: RicMajor): string {
 /** Starts the real runtime interface client for a function, the way the managed bootstrap does. */
 export async function startFunction(options: FunctionOptions): Promise<RunningFunction> {
   const api = new FakeRuntimeApi();
+  api.freeze = options.freeze ?? true;
   await api.start();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

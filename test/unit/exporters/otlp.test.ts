@@ -63,6 +63,19 @@ describe('OtlpSpanExporter (own bounded sender)', () => {
     expect(r.got).to.have.length(1);
   });
 
+  it('which refusals may be sent again (OTLP/HTTP: 429, 502, 503, 504), for a retry store', async () => {
+    const retryable: Record<number, boolean> = {};
+    for (const status of [400, 429, 500, 503]) {
+      const r = await receiver(status);
+      const exporter = new OtlpSpanExporter('http/protobuf', { OTEL_EXPORTER_OTLP_ENDPOINT: r.url });
+      closers.push(() => void exporter.shutdown());
+      const result = await send(exporter, spans(1));
+      expect(result.code).to.equal(ExportResultCode.FAILED);
+      retryable[status] = (result.error as { retryable?: boolean }).retryable!;
+    }
+    expect(retryable).to.deep.equal({ 400: false, 429: true, 500: false, 503: true });
+  });
+
   it('a collector that never answers: the export times out, and its socket never keeps the loop alive', async () => {
     const server = net.createServer((s) => {
       s.unref(); // the test's own side must not hold the loop either

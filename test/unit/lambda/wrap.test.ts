@@ -167,4 +167,30 @@ describe('lambda/wrap: the handler wrapper', () => {
     expect(inside).to.equal(h.spans()[0]!.spanContext().spanId);
     expect(trace.getActiveSpan()).to.equal(undefined);
   });
+
+  it('a timeout with other invocations in flight (multi-concurrency) reports only its own trace; alone, everything in flight', async () => {
+    const h = host({ WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS: '500' });
+    const reports: (string | undefined)[] = [];
+    h.host.reportTimeout = (_partials, traceId) => {
+      reports.push(traceId);
+      return 0;
+    };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const ids: string[] = [];
+    const wrapped = wrapLambdaHandler(async (event: { n: number }, _ctx: unknown) => {
+      ids[event.n] = (await import('@opentelemetry/api')).trace.getActiveSpan()!.spanContext().traceId;
+      await gate;
+    }, () => h.host);
+    const soon = (id: string) => ({ ...lambdaContext(id), getRemainingTimeInMillis: () => 510 }); // the watchdog fires ~10 ms in
+    const later = (id: string) => ({ ...lambdaContext(id), getRemainingTimeInMillis: () => 60_000 });
+    const both = [wrapped({ n: 0 }, soon('a')), wrapped({ n: 1 }, later('b'))];
+    await new Promise((r) => setTimeout(r, 100));
+    expect(reports).to.deep.equal([ids[0]]);
+    release();
+    await Promise.all(both);
+    const alone = wrapLambdaHandler(async (_event: unknown, _ctx: unknown) => new Promise((r) => setTimeout(r, 100)), () => h.host);
+    await alone({}, soon('c'));
+    expect(reports).to.deep.equal([ids[0], undefined]);
+  });
 });

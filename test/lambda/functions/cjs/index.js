@@ -69,3 +69,11 @@ exports.logsThenHang = async () => {
   console.log('about to call the slow service');
   await call('/hang');
 };
+
+// Multi-concurrency (ric 4.x, AWS_LAMBDA_MAX_CONCURRENCY): two calls, the second to /hold, which answers
+// only once every concurrent invocation is holding, so the invocations overlap whatever the timing.
+exports.concurrent = async (event) => {
+  await call(`/ok?n=${event.n}`);
+  await call(`/hold?n=${event.n}`);
+  return { n: event.n };
+};
