@@ -36,7 +36,7 @@ const BUNDLES = [
   // Metrics are off by default: their code (and the metrics SDK and exporters) loads only when they are on.
   { name: 'metrics', entries: ['metrics/index'] },
   // Lambda mode's invocation spans, triggers and X-Ray: only in Lambda.
-  { name: 'lambda', entries: ['lambda/invocation'] },
+  { name: 'lambda', entries: ['lambda/invocation', 'lambda/retry'] },
   // Log export (the logs SDK): only when log lines go out, not for correlation alone.
   { name: 'logs', entries: ['logs/export'] },
   // Decoders, loaded on their first match (src/decoders/index.ts): DynamoDB and the generic AWS decoder are
