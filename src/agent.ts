@@ -388,21 +388,24 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       diag.warn(`Lambda handler not wrapped: ${describe(err)}`);
     }
   }
+  // Metrics and log lines go out even when the span flush failed.
+  const flushSpansThenRest = (flushSpans: () => void) => {
+    try {
+      flushSpans();
+    } finally {
+      try {
+        metrics?.flushSync();
+      } finally {
+        logs?.flushSync();
+      }
+    }
+  };
   undo.push(
     installExitHooks({
       reportInflight: (reason) => (pipeline?.reportInflight(reason) ?? 0) + (serverSpans?.reportInflight(reason) ?? 0),
-      flushSync: (final) => {
-        try {
-          tracing?.flushSync(final);
-        } finally {
-          // metrics and log lines go out even when the span flush failed
-          try {
-            metrics?.flushSync();
-          } finally {
-            logs?.flushSync();
-          }
-        }
-      },
+      flushSync: (final) => flushSpansThenRest(() => tracing?.flushSync(final)),
+      // Not in Lambda: there every invocation is flushed before its result, and ric 3.x uses beforeExit itself.
+      flushAtNaturalEnd: config.lambda ? undefined : () => flushSpansThenRest(() => tracing?.flushAtNaturalEnd()),
       holdForExport: () => tracing?.holdForInflightExport() ?? false,
       pending: () => (tracing?.pending ?? 0) + (logs?.pending ?? 0),
     }),

@@ -71,6 +71,8 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
     this.encoder = createSpanEncoder(this.json ? 'json' : 'protobuf');
   }
 
+  readonly networked = true;
+
   sendEncoded(body: Buffer, done: (result: ExportResult) => void): void {
     this.post(this.gzip ? zlib.gzipSync(body) : body, done);
   }

@@ -15,4 +15,9 @@ export interface EncodedExporter {
   readonly encoder: SpanEncoder | undefined;
   sendEncoded(body: Buffer, done: (result: ExportResult) => void): void;
   sendEncodedSync(body: Buffer): void;
+  /**
+   * True when sending is network I/O (OTLP): at the natural end of the process an ordinary send under the
+   * exit grace is then far cheaper than `sendEncodedSync`, which starts a child process.
+   */
+  readonly networked?: boolean;
 }

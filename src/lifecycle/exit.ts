@@ -18,6 +18,8 @@ export interface ExitHooks {
    * so a healthy collector can answer. Returns true if it waits; beforeExit comes again after.
    */
   holdForExport?(): boolean;
+  /** The natural end's flush: like flushSync, but an exporter that can may send asynchronously (then held by holdForExport). */
+  flushAtNaturalEnd?(): void;
   /** Spans queued and not yet exported. */
   pending(): number;
 }
@@ -42,7 +44,7 @@ export function installExitHooks(hooks: ExitHooks): () => void {
   // in flight gets a bounded grace (the export sockets are unref'd, so they alone never hold the loop).
   const onBeforeExit = () => {
     try {
-      if (hooks.pending() > 0) hooks.flushSync();
+      if (hooks.pending() > 0) (hooks.flushAtNaturalEnd ?? hooks.flushSync)();
       hooks.holdForExport?.();
     } catch (err) {
       diag.once('error', 'exit:beforeExit', `flushing at beforeExit failed: ${String(err)}`);

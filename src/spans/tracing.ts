@@ -236,6 +236,11 @@ export class Tracing {
     for (const p of this.processors) p.flushSync(final);
   }
 
+  /** At the natural end (beforeExit): queued spans go out asynchronously where that is cheaper (OTLP). */
+  flushAtNaturalEnd(): void {
+    for (const p of this.processors) p.flushAtNaturalEnd();
+  }
+
   /** At the natural end: a bounded wait for exports already in flight (true if any waits). */
   holdForInflightExport(): boolean {
     let holding = false;

@@ -116,6 +116,20 @@ describe('e2e: OTLP export', function () {
     });
   }
 
+  // At the natural end the last spans go out the ordinary way under the exit grace, not through the
+  // synchronous child-process send (about 50 ms of CPU); process.exit() still needs the child process.
+  for (const [mode, sends] of [['natural end', 0], ['process-exit', 1]] as const) {
+    it(`the last spans at the ${mode} take ${sends} synchronous child-process sends, and arrive`, async () => {
+      const tag = `otlp-sync-${mode.replace(' ', '-')}`;
+      const r = await runApp({ app: 'test/e2e/apps/calls.js', env: { ...servers.env, ...otlpEnv('http/json'), RUN_TAG: tag, COUNT_SYNC_SENDS: '1', APP_MODE: mode === 'process-exit' ? 'process-exit' : '' } });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.json().find((o) => 'syncSends' in o)).to.deep.equal({ syncSends: sends });
+      const spans = receiver.jsonSpans();
+      spanFor(spans, `/${tag}/first`);
+      spanFor(spans, `/${tag}/second`);
+    });
+  }
+
   it('the protobuf walker finds strings in nested length-delimited fields', () => {
     // message { 1: { 2: "inner" }, 3: 150, 4: "top" }
     const inner = Buffer.from([0x12, 5, ...Buffer.from('inner')]);

@@ -20,6 +20,18 @@ if (mode === 'register-decoder') {
   });
 }
 
+if (process.env.COUNT_SYNC_SENDS) {
+  // Counts wiretap's synchronous OTLP sends (a child process running sync-send.js), printed at exit.
+  const cp = require('node:child_process');
+  const execFileSync = cp.execFileSync;
+  let syncSends = 0;
+  cp.execFileSync = function (file, args, ...rest) {
+    if (Array.isArray(args) && args.some((a) => String(a).endsWith('sync-send.js'))) syncSends++;
+    return execFileSync.call(this, file, args, ...rest);
+  };
+  process.on('exit', () => print({ syncSends }));
+}
+
 function get(path) {
   return new Promise((resolve, reject) => {
     http.get(process.env.FIRST_URL || `${HTTP}/${TAG}/${path}`, (res) => {
