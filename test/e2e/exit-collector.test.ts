@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import { runApp } from '../helpers/run-app';
 import { testServers, type TestServers } from '../helpers/server';
 import { clientSpans, spanFor } from '../helpers/spans';
+import { startSilentCollector } from '../helpers/otlp-receiver';
 
 /** A port where nothing listens (bound, then closed). */
 async function closedPort(): Promise<number> {
@@ -14,27 +15,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A collector that accepts connections and never answers. */
-async function silentCollector(): Promise<{ port: number; close: () => void; connections: () => number }> {
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((s) => {
-    connections++;
-    sockets.add(s);
-    s.on('data', () => undefined);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    connections: () => connections,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 describe('e2e: exit with a dead collector', function () {
   this.timeout(60000);
@@ -47,7 +27,7 @@ describe('e2e: exit with a dead collector', function () {
   for (const kind of ['nothing listens', 'accepts and never answers'] as const) {
     for (const protocol of ['http/protobuf', 'http/json'] as const) {
       it(`${CALLS} fetch calls, OTLP ${protocol} at a collector that ${kind}: the process ends soon after the app's last work`, async () => {
-        const silent = kind === 'accepts and never answers' ? await silentCollector() : undefined;
+        const silent = kind === 'accepts and never answers' ? await startSilentCollector() : undefined;
         const port = silent ? silent.port : await closedPort();
         const tag = `dead-${silent ? 'silent' : 'closed'}-${protocol.replace('/', '-')}`;
         try {

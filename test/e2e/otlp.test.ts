@@ -1,35 +1,13 @@
 // Spans over OTLP/HTTP to a local receiver, for http/json and http/protobuf, on a normal end (the official
 // exporters, asynchronously) and on a hard process.exit() (the synchronous path through a child process).
 import { expect } from 'chai';
-import * as net from 'node:net';
 import { runApp } from '../helpers/run-app';
 import { testServers, type TestServers } from '../helpers/server';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
+import { startOtlpReceiver, startSilentCollector, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { spanFor } from '../helpers/spans';
 import { SPAN_KIND } from '../helpers/otlp';
 import { parseMessage, extractStrings } from '../helpers/protobuf';
 
-/** A collector that accepts connections and never answers: wiretap's export stays in flight. */
-async function silentCollector(): Promise<{ url: string; close: () => void; connections: () => number }> {
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((s) => {
-    connections++;
-    sockets.add(s);
-    s.on('data', () => undefined);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v1/traces`,
-    connections: () => connections,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 describe('e2e: OTLP export', function () {
   this.timeout(30000);
@@ -47,7 +25,7 @@ describe('e2e: OTLP export', function () {
 
   for (const kind of ['is down', 'accepts and never answers'] as const) {
     it(`a collector that ${kind} costs the app nothing: same output and exit code, nothing of wiretap's holds the process`, async () => {
-      const collector = kind === 'is down' ? await startOtlpReceiver() : await silentCollector();
+      const collector = kind === 'is down' ? await startOtlpReceiver() : await startSilentCollector();
       if (kind === 'is down') await collector.close();
       const tag = kind === 'is down' ? 'otlp-down' : 'otlp-mute';
       const env = { ...servers.env, ...otlpEnv('http/protobuf'), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url, RUN_TAG: tag, APP_MODE: 'probe-handles' };

@@ -1,5 +1,6 @@
 // A local OTLP/HTTP receiver on 127.0.0.1 that keeps every request body it gets.
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { flattenRequest, type FlatSpan } from './otlp';
 import { extractStrings } from './protobuf';
@@ -60,5 +61,29 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     jsonSpans: () => received.filter((r) => r.contentType.includes('json')).flatMap((r) => flattenRequest(JSON.parse(r.body.toString()))),
     protobufStrings: () => received.filter((r) => r.contentType.includes('protobuf')).flatMap((r) => extractStrings(r.body)),
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A collector that accepts connections and never answers: wiretap's export stays in flight. */
+export async function startSilentCollector(): Promise<{ port: number; url: string; close: () => void; connections: () => number }> {
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer((s) => {
+    connections++;
+    sockets.add(s);
+    s.on('data', () => undefined);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    connections: () => connections,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
   };
 }
