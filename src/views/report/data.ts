@@ -13,25 +13,11 @@ export const HISTOGRAM_EDGES_MS: number[] = (() => {
   return edges;
 })();
 
-export interface ReportStatRow {
-  service: string;
-  peer: string;
-  operation: string;
-  resource: string;
-  key: string;
-  count: number;
-  errors: number;
-  errorRate: number;
-  retried: number;
-  unfinished: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  totalMs: number;
+/** A stats row as the page gets it: the durations replaced by counts per latency bucket. */
+export type ReportStatRow = Omit<StatsRow, 'durations'> & {
   /** Counts per HISTOGRAM_EDGES_MS bucket (bucket i: edges[i-1] <= d < edges[i]; the last one is open). */
   histogram: number[];
-}
+};
 
 export interface ReportMapNode {
   id: string;
@@ -231,26 +217,10 @@ function chooseTransactions(all: Transaction[], opts: typeof DEFAULTS): { list: 
 }
 
 function projectStat(row: StatsRow): ReportStatRow {
+  const { durations, ...rest } = row;
   const histogram = new Array<number>(HISTOGRAM_EDGES_MS.length + 1).fill(0);
-  for (const d of row.durations ?? []) histogram[bucketOf(d)]++;
-  return {
-    service: row.service,
-    peer: row.peer,
-    operation: row.operation,
-    resource: row.resource,
-    key: row.key,
-    count: row.count,
-    errors: row.errors,
-    errorRate: row.errorRate,
-    retried: row.retried,
-    unfinished: row.unfinished,
-    p50: row.p50,
-    p95: row.p95,
-    p99: row.p99,
-    max: row.max,
-    totalMs: row.totalMs,
-    histogram,
-  };
+  for (const d of durations ?? []) histogram[bucketOf(d)]++;
+  return { ...rest, histogram };
 }
 
 export function bucketOf(ms: number): number {

