@@ -10,7 +10,7 @@ const path = require('path'); const fs = require('fs'); const os = require('os')
 const WT = path.join(__dirname, '..');
 const { startServers } = require(WT + '/bench/servers');
 const whole = require(WT + '/bench/whole');
-const REGISTER = process.argv[2] || WT + '/dist/register.js';
+const REGISTER = path.resolve(process.argv[2] || WT + '/dist/register.js');
 const want = (process.argv[3] || 'none,file,json,proto').split(',');
 const short = Number(process.argv[4] || 200), long = Number(process.argv[5] || 1200);
 const NODE = process.env.BENCH_NODE || process.execPath;
@@ -38,6 +38,12 @@ const NODE = process.env.BENCH_NODE || process.execPath;
     const r1 = servers.otlp.stats.requests;
     const b = await whole.cachegrind([NODE, WT + '/bench/apps/whole.js'], env(long));
     const r2 = servers.otlp.stats.requests - r1;
+    // A register.js that fails to load (e.g. a copy outside the repository, without node_modules) exports
+    // nothing and would pass for a very cheap agent: say so.
+    const file = c.env.WIRETAP_FILE;
+    const exported = c.name === 'none' || c.name === 'nox' || c.name === 'off' || (file ? fs.existsSync(file) && fs.statSync(file).size > 0 : r2 > 0);
+    if (file) fs.rmSync(file, { force: true });
+    if (!exported) console.log(`${c.name}: NOTHING WAS EXPORTED: the agent did not run (is ${REGISTER} inside a tree with node_modules?)`);
     console.log(`${c.name}: ${((b.instructions - a.instructions) / (long - short) / 1e6).toFixed(3)} M/call  (otlp requests long run: ${r2}, errors ${(a.result.errors||0)+(b.result.errors||0)})`);
   }
   process.exit(0);
