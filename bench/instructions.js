@@ -29,7 +29,7 @@ const NODE = process.env.BENCH_NODE || process.execPath;
     { name: 'nobody', env: { ...wt, WIRETAP_FILE: path.join(tmp, 'spans.jsonl'), WIRETAP_CAPTURE_BODIES: 'off' } },
     { name: 'off', env: { ...wt, WIRETAP_FILE: path.join(tmp, 'spans.jsonl'), OTEL_TRACES_SAMPLER: 'always_off' } },
   ];
-  const baseEnv = () => { const env = { ...process.env }; for (const k of Object.keys(env)) if (k === 'NODE_OPTIONS' || k.startsWith('OTEL_') || k.startsWith('WIRETAP_')) delete env[k]; env.OTEL_SERVICE_NAME = 'wiretap-bench'; env.NODE_NO_WARNINGS = '1'; return env; };
+  const baseEnv = () => { const env = { ...process.env }; for (const k of Object.keys(env)) if (k === 'NODE_OPTIONS' || k.startsWith('OTEL_') || k.startsWith('WIRETAP_')) delete env[k]; delete env.NODE_EXTRA_CA_CERTS; env.OTEL_SERVICE_NAME = 'wiretap-bench'; env.NODE_NO_WARNINGS = '1'; return env; };
   const appEnv = { BENCH_DDB_PORT: String(ports.ddb), BENCH_TABLE: 'small', BENCH_CONCURRENCY: '16' };
   for (const c of all.filter((c) => want.includes(c.name))) {
     servers.otlp.reset();

@@ -43,6 +43,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-bench-'));
 function baseEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k === 'NODE_OPTIONS' || k.startsWith('OTEL_') || k.startsWith('WIRETAP_')) delete env[k];
+  // Loading a CA bundle (~420 M instructions per process) would be in every configuration's start-up and
+  // shrink every cold-path ratio; bench/cold.js clears it too.
+  delete env.NODE_EXTRA_CA_CERTS;
   env.OTEL_SERVICE_NAME = 'wiretap-bench';
   // The AWS SDK's Node-version notice on stderr is noise here; wiretap's own log goes to stderr directly.
   env.NODE_NO_WARNINGS = '1';
