@@ -404,8 +404,11 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     installExitHooks({
       reportInflight: (reason) => (pipeline?.reportInflight(reason) ?? 0) + (serverSpans?.reportInflight(reason) ?? 0),
       flushSync: (final) => flushSpansThenRest(() => tracing?.flushSync(final)),
-      // Not in Lambda: there every invocation is flushed before its result, and ric 3.x uses beforeExit itself.
-      flushAtNaturalEnd: config.lambda ? undefined : () => flushSpansThenRest(() => tracing?.flushAtNaturalEnd()),
+      // In Lambda the event loop empties inside invocations (aws-lambda-ric 3.x answers a handler that waits
+      // for it from its own beforeExit listener), and every invocation's end flushes before its result: a
+      // flush here would be a second, synchronous one (under OTLP a child process) per such invocation. What
+      // is still queued when the process really ends goes out on 'exit'.
+      flushAtNaturalEnd: config.lambda ? () => undefined : () => flushSpansThenRest(() => tracing?.flushAtNaturalEnd()),
       holdForExport: () => tracing?.holdForInflightExport() ?? false,
       pending: () => (tracing?.pending ?? 0) + (logs?.pending ?? 0),
     }),

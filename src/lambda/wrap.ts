@@ -116,11 +116,21 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
       diag.once('warn', 'lambda.context', `context methods not observed: ${describe(err)}`);
     }
   }
+  // aws-lambda-ric 4.x (nodejs24.x) calls a buffered handler as `await handler(event, context)`: no callback,
+  // no context methods. It awaits whatever comes back and catches a synchronous throw the same way, so a
+  // promise settled after an asynchronous flush is the same answer to it, without the synchronous delivery
+  // (under OTLP a child process) that a plain value or throw would otherwise need.
+  const runtimeAwaits = !streaming && !ric3Context && callback === undefined;
   let result: unknown;
   try {
     result = inv.run(() => handler.apply(self, callArgs));
   } catch (err) {
-    // The runtime reports a synchronous throw at once: deliver synchronously, then throw the same error.
+    if (runtimeAwaits) {
+      return inv.end(err, undefined, true).then(() => {
+        throw err;
+      });
+    }
+    // 3.x reports a synchronous throw at once: deliver synchronously, then throw the same error.
     inv.endSync(err, undefined, true);
     throw err;
   }
@@ -148,7 +158,9 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
   // 3.x: the answer comes when the handler calls back, or else when the event loop empties. (Another caller
   // that passes a callback: the callback ends it, or the watchdog reports it.)
   if (typeof callback === 'function') return result;
-  // 4.x (or a caller that uses the returned value): the value is the result.
+  // 4.x: the value is the result, and the runtime awaits it.
+  if (runtimeAwaits) return inv.end(undefined, result, false).then(() => result);
+  // A caller that passes a callback that is not a function and uses the returned value at once.
   inv.endSync(undefined, result, false);
   return result;
 }

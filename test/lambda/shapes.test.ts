@@ -18,12 +18,20 @@ const RUNTIMES: { ric: RicMajor; node: NodeMajor }[] = [
   { ric: 4, node: 24 },
 ];
 /** Each names a shape in functions/cjs/shapes.js. */
-const SHAPES = ['syncValue', 'syncWithCall', 'succeed', 'succeedSync', 'fail', 'failEmpty', 'done', 'doneError', 'succeedTwice', 'callbackWaits', 'rejectEmpty', 'callbackNoWait'];
+const SHAPES = ['syncValue', 'syncThrow', 'syncWithCall', 'succeed', 'succeedSync', 'fail', 'failEmpty', 'done', 'doneError', 'succeedTwice', 'callbackWaits', 'rejectEmpty', 'callbackNoWait'];
 /** 4.x has no context methods: these would fail inside a promise (an unhandled rejection, a crash), so they run on 3.x only. */
 const RIC3_ONLY = new Set(['succeed', 'fail', 'done']);
 const shapesFor = (ric: RicMajor) => SHAPES.filter((s) => ric === 3 || !RIC3_ONLY.has(s));
 /** The shapes that make a downstream call before their outcome (on 3.x, where they run). */
 const CALLS = new Set(['syncWithCall', 'succeed', 'fail', 'done']);
+/**
+ * 4.x awaits whatever a buffered handler returns (and catches what it throws), so wiretap delivers these
+ * asynchronously there: no synchronous OTLP send (a child process) per invocation. 3.x reports a
+ * synchronous throw at once, so that one is delivered synchronously.
+ */
+const DELIVERED_SYNC: Record<RicMajor, Set<string>> = { 3: new Set(['syncThrow']), 4: new Set() };
+
+const syncSends = (stderr: string): number => stderr.split('\n').filter((l) => l === 'WIRETAP_SYNC_SEND').length;
 
 /** What the runtime answered, without the parts that differ from run to run (stacks). */
 function answer(o: Outcome): { kind: string; body: unknown } {
@@ -68,6 +76,7 @@ for (const { ric, node } of RUNTIMES) {
         preload: true,
         env: {
           DOWNSTREAM: downstreamUrl,
+          COUNT_SYNC_SENDS: '1',
           WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '20000',
           OTEL_TRACES_EXPORTER: 'otlp',
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -83,7 +92,9 @@ for (const { ric, node } of RUNTIMES) {
 
     for (const shape of shapesFor(ric)) {
       it(shape, async () => {
+        const syncSendsBefore = syncSends(fn!.stderr());
         const out = await fn!.api.invoke({ shape }, { timeoutMs: 20_000 });
+        const syncSendsAfter = syncSends(fn!.stderr());
         const atAnswer = receiver.jsonSpans();
         expect(answer(out), fn!.stderr()).to.deep.equal(answer(without.get(shape)!));
         expect(out.kind, 'no false timeout').to.not.equal('killed');
@@ -98,6 +109,7 @@ for (const { ric, node } of RUNTIMES) {
           expect(inv.status.code).to.not.equal(STATUS_ERROR);
           expect(inv.attributes['http.response.body.content'] ?? 'null').to.equal(out.body);
         }
+        expect(syncSendsAfter - syncSendsBefore, `synchronous OTLP deliveries (child processes) in this invocation; stderr:\n${fn!.stderr()}`).to.equal(DELIVERED_SYNC[ric].has(shape) ? 1 : 0);
         if (ric === 3 && CALLS.has(shape)) {
           const calls = atAnswer.filter((s) => s.parentSpanId === inv.spanId && s.traceId === inv.traceId);
           expect(calls.map((c) => c.attributes['url.full'])).to.deep.equal([`${downstreamUrl}/ok`]);

@@ -151,8 +151,29 @@ describe('lambda/wrap: the handler wrapper', () => {
     const bad = wrapLambdaHandler(() => {
       throw thrown;
     }, () => h.host) as (...a: unknown[]) => unknown;
-    expect(() => bad({}, lambdaContext())).to.throw(thrown);
+    // aws-lambda-ric 3.x passes a callback and reports a synchronous throw at once.
+    expect(() => bad({}, lambdaContext(), () => undefined)).to.throw(thrown);
     expect(h.flushes.at(-1), 'flushed synchronously').to.equal(-1);
+    // 4.x passes none and awaits the call: the same error, as a rejection after the asynchronous flush.
+    const flushesBefore = h.flushes.length;
+    const result = bad({}, lambdaContext()) as Promise<unknown>;
+    const reason = await result.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    expect(reason).to.equal(thrown);
+    expect(h.flushes.slice(flushesBefore), 'one asynchronous flush').to.have.length(1);
+    expect(h.flushes.at(-1)).to.not.equal(-1);
+  });
+
+  it('a plain handler called without a callback (4.x awaits it): the value, after an asynchronous flush', async () => {
+    const h = host();
+    const wrapped = wrapLambdaHandler(() => ({ plain: true }), () => h.host) as (...a: unknown[]) => unknown;
+    const result = wrapped({}, lambdaContext());
+    expect(result).to.be.instanceOf(Promise);
+    expect(await result).to.deep.equal({ plain: true });
+    expect(h.flushes).to.have.length(1);
+    expect(h.flushes[0]).to.not.equal(-1);
   });
 
   it('outgoing work inside the handler runs under the invocation span; nothing of it is active afterwards', async () => {

@@ -5,6 +5,16 @@
 'use strict';
 const http = require('node:http');
 
+if (process.env.COUNT_SYNC_SENDS) {
+  // wiretap's synchronous OTLP deliveries (a child process running sync-send.js), one stderr line each.
+  const cp = require('node:child_process');
+  const execFileSync = cp.execFileSync;
+  cp.execFileSync = function (file, args, ...rest) {
+    if (Array.isArray(args) && args.some((a) => String(a).endsWith('sync-send.js'))) process.stderr.write('WIRETAP_SYNC_SEND\n');
+    return execFileSync.call(this, file, args, ...rest);
+  };
+}
+
 function call(path) {
   return new Promise((resolve, reject) => {
     http
@@ -20,6 +30,10 @@ const SHAPES = {
   // Both runtimes: a value returned by a plain function (3.x ignores it and answers null once the event
   // loop is empty; 4.x awaits it).
   syncValue: () => ({ sync: true }),
+  // Both runtimes: a plain function that throws (3.x reports it at once, 4.x catches it in its await).
+  syncThrow: () => {
+    throw new RangeError('thrown synchronously');
+  },
   // 3.x: the call still runs; the runtime answers null when it has finished (the event loop is empty).
   syncWithCall: () => {
     call('/ok').catch(() => undefined);
