@@ -259,6 +259,19 @@ export class Invocation {
     }
   }
 
+  /**
+   * Delivers what ended after the invocation's own flush (work a 3.x callback handler left running, which
+   * the runtime waits for before it answers), bounded the same way. Never rejects.
+   */
+  async flushLate(): Promise<void> {
+    try {
+      const unsent = await this.host.flushInvocation(this.flushWait());
+      if (unsent > 0) unsentTotal += unsent;
+    } catch (err) {
+      diag.once('error', 'lambda.late', `flushing late work failed: ${describe(err)}`);
+    }
+  }
+
   /** The same, synchronously (a handler that threw synchronously). */
   endSync(error: unknown, result: unknown, hasError: boolean): void {
     if (this.ended) return;

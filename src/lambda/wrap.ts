@@ -81,6 +81,26 @@ function endWhenEventLoopEmpties(inv: Invocation): void {
   g[RIC3_BEFORE_EXIT] = listener;
 }
 
+/**
+ * 3.x, a callback handler that waits for the empty event loop (the default): its callback puts the
+ * runtime's answer into the beforeExit slot, to run once the work the handler left behind has finished.
+ * That listener is wrapped so that the calls which ended in the meantime are delivered first (bounded by
+ * the flush wait), before the runtime answers and the environment may freeze.
+ */
+function deliverLateWorkFirst(inv: Invocation, before: unknown): void {
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  const ricListener = g[RIC3_BEFORE_EXIT];
+  if (typeof ricListener !== 'function' || ricListener === before) return;
+  const listener = function (this: unknown, ...args: unknown[]) {
+    void inv.flushLate().then(() => {
+      const current = g[RIC3_BEFORE_EXIT];
+      const next = current === listener ? ricListener : current;
+      if (typeof next === 'function') (next as Handler).apply(this, args);
+    });
+  };
+  g[RIC3_BEFORE_EXIT] = listener;
+}
+
 function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unknown, args: unknown[]): unknown {
   const streaming = (wrapped as unknown as Record<symbol, unknown>)[HANDLER_STREAMING] === 'response';
   // Buffered: (event, context, callback); streaming: (event, responseStream, context).
@@ -105,7 +125,13 @@ function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unkn
       given();
       const [err, value] = cbArgs;
       const failed = err !== undefined && err !== null;
-      void inv.end(err, value, failed).then(() => (callback as Handler).apply(this, cbArgs));
+      void inv.end(err, value, failed).then(() => {
+        const slot = (globalThis as unknown as Record<symbol, unknown>)[RIC3_BEFORE_EXIT];
+        const answer = (callback as Handler).apply(this, cbArgs);
+        const waits = (lambdaContext as { callbackWaitsForEmptyEventLoop?: unknown }).callbackWaitsForEmptyEventLoop !== false;
+        if (!failed && waits) deliverLateWorkFirst(inv, slot);
+        return answer;
+      });
     };
   }
   if (!streaming) {

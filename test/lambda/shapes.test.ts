@@ -18,12 +18,12 @@ const RUNTIMES: { ric: RicMajor; node: NodeMajor }[] = [
   { ric: 4, node: 24 },
 ];
 /** Each names a shape in functions/cjs/shapes.js. */
-const SHAPES = ['syncValue', 'syncThrow', 'syncWithCall', 'succeed', 'succeedSync', 'fail', 'failEmpty', 'done', 'doneError', 'succeedTwice', 'callbackWaits', 'rejectEmpty', 'callbackNoWait'];
+const SHAPES = ['syncValue', 'syncThrow', 'syncWithCall', 'succeed', 'succeedSync', 'fail', 'failEmpty', 'done', 'doneError', 'succeedTwice', 'callbackWaits', 'rejectEmpty', 'callbackNoWait', 'callbackThenCall'];
 /** 4.x has no context methods: these would fail inside a promise (an unhandled rejection, a crash), so they run on 3.x only. */
 const RIC3_ONLY = new Set(['succeed', 'fail', 'done']);
 const shapesFor = (ric: RicMajor) => SHAPES.filter((s) => ric === 3 || !RIC3_ONLY.has(s));
 /** The shapes that make a downstream call before their outcome (on 3.x, where they run). */
-const CALLS = new Set(['syncWithCall', 'succeed', 'fail', 'done']);
+const CALLS = new Set(['syncWithCall', 'succeed', 'fail', 'done', 'callbackThenCall']);
 /**
  * 4.x awaits whatever a buffered handler returns (and catches what it throws), so wiretap delivers these
  * asynchronously there: no synchronous OTLP send (a child process) per invocation. 3.x reports a

@@ -67,6 +67,11 @@ const SHAPES = {
     setTimeout(() => undefined, 50);
     callback(null, { via: 'callback, after the event loop emptied' });
   },
+  // Calls back first, then makes a call: 3.x answers once the loop is empty, so the call is done by then.
+  callbackThenCall: (event, context, callback) => {
+    callback(null, { via: 'callback, then a call' });
+    call('/ok').catch(() => undefined);
+  },
   // A promise rejected without a reason (3.x reports the string 'handled', 4.x the type 'undefined').
   rejectEmpty: () => Promise.reject(undefined),
   callbackNoWait: (event, context, callback) => {
