@@ -73,7 +73,9 @@ exports.logsThenHang = async () => {
 // Multi-concurrency (ric 4.x, AWS_LAMBDA_MAX_CONCURRENCY): two calls, the second to /hold, which answers
 // only once every concurrent invocation is holding, so the invocations overlap whatever the timing.
 exports.concurrent = async (event) => {
+  // The one that times out (concurrency.test.ts): its call never answers.
+  if (event.hang) await call(`/hang?n=${event.n}`);
   await call(`/ok?n=${event.n}`);
-  await call(`/hold?n=${event.n}`);
+  await call(`${process.env.HOLD_PATH || '/hold'}?n=${event.n}`);
   return { n: event.n };
 };
