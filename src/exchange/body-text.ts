@@ -47,15 +47,40 @@ export function cborToJson(bytes: Buffer): string | undefined {
 export function bodyText(body: CapturedBody | undefined, headers: Headers | undefined): string | undefined {
   if (!body || body.bytes.length === 0) return undefined;
   const contentType = headers?.['content-type'];
-  if (isCbor(contentType)) return body.truncated ? undefined : cborToJson(body.bytes);
+  const kind = typeKind(contentType);
+  if (kind === CBOR) return body.truncated ? undefined : cborToJson(body.bytes);
   // A content encoding the collector could not undo leaves compressed bytes: size only, not garbage text.
   if (stillEncoded(body.bytes, headers?.['content-encoding'])) return undefined;
-  const text = isTextContentType(contentType);
+  const text = kind === TEXT ? true : kind === UNTYPED ? undefined : false;
   // `application/octet-stream` says "bytes of unknown kind", not "binary": SDKs send JSON payloads under it
   // (Lambda Invoke from the AWS SDK v3). JSON text is captured, and redacted, like any JSON body.
-  if (text === false && !(isOctetStream(contentType) && looksLikeJsonBytes(body.bytes))) return undefined;
+  if (text === false && !(kind === OCTET_STREAM && looksLikeJsonBytes(body.bytes))) return undefined;
   if (text === undefined && !looksLikeText(body.bytes)) return undefined;
   return utf8Prefix(body.bytes, body.truncated);
+}
+
+const CBOR = 0;
+const TEXT = 1;
+const UNTYPED = 2;
+const OCTET_STREAM = 3;
+const BINARY = 4;
+
+// Two bodies per call, and an app's calls carry a handful of content types: each is classified once.
+const TYPE_CACHE_MAX = 64;
+const typeKinds = new Map<string, number>();
+
+function typeKind(contentType: string | undefined): number {
+  if (contentType === undefined) return UNTYPED;
+  let kind = typeKinds.get(contentType);
+  if (kind === undefined) {
+    const text = isTextContentType(contentType);
+    kind = isCbor(contentType) ? CBOR : text === true ? TEXT : text === undefined ? UNTYPED : isOctetStream(contentType) ? OCTET_STREAM : BINARY;
+    if (contentType.length <= 256) {
+      if (typeKinds.size >= TYPE_CACHE_MAX) typeKinds.clear();
+      typeKinds.set(contentType, kind);
+    }
+  }
+  return kind;
 }
 
 function isOctetStream(contentType: string | undefined): boolean {

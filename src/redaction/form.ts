@@ -72,7 +72,7 @@ function shouldMask(name: string, scope: Scope, sensitivePrefixes: string[] | un
   if (extraNameMask?.(name.toLowerCase())) return true;
   const segments = nameSegments(name);
   // Any masked segment masks the value: `credentials[user]`, `card[number]`, `metadata[password]`.
-  for (let i = 0; i < segments.length; i++) if (scope.maskKey(segments.slice(0, i), segments[i])) return true;
+  for (let i = 0; i < segments.length; i++) if (scope.maskKeyAt(segments, i, segments[i], scope.keyFlags(segments[i]))) return true;
   if (sensitivePrefixes) {
     for (const prefix of sensitivePrefixes) {
       if (!name.startsWith(prefix)) continue;

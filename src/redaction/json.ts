@@ -2,17 +2,18 @@
 // exact shape (key order, spacing, number formatting), a prefix cut by the body cap is handled like a
 // whole body, and a big number (a card) never loses digits to a double.
 import { REDACTED } from './redactor';
-import { PAIR_NAME_KEYS, PAIR_VALUE_KEYS, normalizeKey } from './rules';
-import type { Scope } from './scope';
+import { KEY_PAIR_NAME, KEY_PAIR_VALUE, type Scope } from './scope';
 
 interface Frame {
   isObject: boolean;
   /** The whole container is under a masked key: every scalar in it is masked. */
   masked: boolean;
-  /** Keys from the root to this container (array indices skipped). */
-  keys: string[];
+  /** How many keys lead from the root to this container (array indices skipped): `path[0, depth)`. */
+  depth: number;
   expectKey: boolean;
   key?: string;
+  /** `scope.keyFlags(key)`, read once per key (0 under a masked container, where no key is asked about). */
+  keyFlags: number;
   /** A `Name` member of this object named a secret: its `Value` member is masked. */
   pair: boolean;
 }
@@ -47,27 +48,32 @@ function isDelimiter(c: number): boolean {
 const LITERAL = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)$/;
 const LITERAL_PREFIX = /^(-?\d*(\.\d*)?([eE][+-]?\d*)?|t(r(ue?)?)?|f(a(l(se?)?)?)?|n(u(ll?)?)?)$/;
 
+/** Whether the value under the current key of `top` is masked. `path[0, top.depth)` are top's parents. */
+function valueMasked(top: Frame | undefined, path: readonly string[], scope: Scope): boolean {
+  if (!top) return false;
+  if (top.masked) return true;
+  if (!top.isObject || top.key === undefined) return false;
+  if (scope.maskKeyAt(path, top.depth, top.key, top.keyFlags)) return true;
+  return top.pair && (top.keyFlags & KEY_PAIR_VALUE) !== 0;
+}
+
 /**
  * Redacts a JSON text (or a prefix of one when `truncated`). Returns undefined when the text is not JSON,
  * so the caller can fall back to a looser redaction.
  */
 export function redactJson(text: string, scope: Scope, truncated: boolean): string | undefined {
-  const out: string[] = [];
+  let out: string[] | undefined;
   let copied = 0;
   const replace = (start: number, end: number, replacement: string): void => {
-    out.push(text.slice(copied, start), replacement);
+    (out ??= []).push(text.slice(copied, start), replacement);
     copied = end;
   };
+  // Frames are reused as the scan goes up and down (`sp` is the depth), and one array holds the keys from
+  // the root: a container costs no allocation once its depth was reached before.
   const stack: Frame[] = [];
+  let sp = 0;
+  const path: string[] = [];
   const n = text.length;
-
-  const valueMasked = (top: Frame | undefined): boolean => {
-    if (!top) return false;
-    if (top.masked) return true;
-    if (!top.isObject || top.key === undefined) return false;
-    if (scope.maskKey(top.keys, top.key)) return true;
-    return top.pair && PAIR_VALUE_KEYS.has(normalizeKey(top.key));
-  };
 
   let i = 0;
   while (i < n) {
@@ -76,20 +82,40 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
       i++;
       continue;
     }
-    const top = stack[stack.length - 1];
+    const top = sp > 0 ? stack[sp - 1] : undefined;
     if (c === 123 /* { */ || c === 91 /* [ */) {
-      const keys = top ? (top.isObject && top.key !== undefined ? [...top.keys, top.key] : top.keys) : [];
-      stack.push({ isObject: c === 123, masked: valueMasked(top), keys, expectKey: c === 123, pair: false });
+      let depth = 0;
+      if (top) {
+        depth = top.depth;
+        if (top.isObject && top.key !== undefined) path[depth++] = top.key;
+      }
+      const masked = valueMasked(top, path, scope);
+      const isObject = c === 123;
+      let frame = stack[sp];
+      if (frame === undefined) {
+        frame = { isObject, masked, depth, expectKey: isObject, key: undefined, keyFlags: 0, pair: false };
+        stack[sp] = frame;
+      } else {
+        frame.isObject = isObject;
+        frame.masked = masked;
+        frame.depth = depth;
+        frame.expectKey = isObject;
+        frame.key = undefined;
+        frame.keyFlags = 0;
+        frame.pair = false;
+      }
+      sp++;
       i++;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       if (!top || top.isObject !== (c === 125)) return undefined;
-      stack.pop();
+      sp--;
       i++;
     } else if (c === 44 /* , */) {
       if (!top) return undefined;
       if (top.isObject) {
         top.expectKey = true;
         top.key = undefined;
+        top.keyFlags = 0;
       }
       i++;
     } else if (c === 58 /* : */) {
@@ -107,9 +133,11 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
           if (red !== raw) replace(i + 1, n, red);
           break;
         }
-        top.key = stringAt(text, i, end);
+        const key = stringAt(text, i, end);
+        top.key = key;
+        top.keyFlags = top.masked ? 0 : scope.keyFlags(key);
         top.expectKey = false;
-      } else if (valueMasked(top)) {
+      } else if (valueMasked(top, path, scope)) {
         replace(i, stop, end < 0 ? `"${REDACTED}` : MASKED_STRING);
       } else if (end < 0) {
         // The body was cut inside this string: detectors, then the cut end masked.
@@ -120,7 +148,7 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
         const value = stringAt(text, i, end);
         const red = scope.value(value);
         if (red !== value) replace(i, end, JSON.stringify(red));
-        if (top && top.isObject && top.key !== undefined && PAIR_NAME_KEYS.has(normalizeKey(top.key)) && scope.isSensitiveName(value)) {
+        if (top && top.isObject && top.key !== undefined && (top.keyFlags & KEY_PAIR_NAME) !== 0 && scope.isSensitiveName(value)) {
           top.pair = true;
         }
       }
@@ -132,13 +160,13 @@ export function redactJson(text: string, scope: Scope, truncated: boolean): stri
       const cut = j === n && truncated;
       if (!(cut ? LITERAL_PREFIX : LITERAL).test(token)) return undefined;
       const isNumber = c === 45 || (c >= 48 && c <= 57);
-      if (isNumber && (valueMasked(top) || scope.value(token) !== token || (cut && token.length >= 8))) {
+      if (isNumber && (valueMasked(top, path, scope) || scope.value(token) !== token || (cut && token.length >= 8))) {
         replace(i, j, MASKED_STRING);
       }
       i = j;
     }
   }
-  if (copied === 0) return text;
+  if (out === undefined) return text;
   out.push(text.slice(copied));
   return out.join('');
 }

@@ -21,9 +21,9 @@ import {
   canonicalService,
   normalizeKey,
 } from './rules';
-import { DETECTORS, DetectorSet } from './detectors';
+import { DETECTORS, DetectorSet, mayHoldSecret } from './detectors';
 import { PathSet, compilePath, parsePathEntry, type CompiledPath } from './paths';
-import { cutValueWith, type Scope } from './scope';
+import { KEY_CARD_CHILD, KEY_CARD_PARENT, KEY_PAIR_NAME, KEY_PAIR_VALUE, KEY_SENSITIVE, cutValueWith, type Scope } from './scope';
 import { looksLikeJson, redactJson } from './json';
 import { redactForm } from './form';
 import { looksLikeXml, redactXml } from './xml';
@@ -96,16 +96,22 @@ export function createRedactor(config: RedactionConfig): Redactor {
   const keyRules = KEY_RULES.filter((r) => on(r.name));
   const keyRegex = keyRules.length ? new RegExp(keyRules.map((r) => `(?:${r.pattern.source})`).join('|')) : undefined;
   const extraKeys = extraKeyMatcher(config.keys);
-  const keyCache = new Map<string, boolean>();
-  const isSensitiveKey = (key: string): boolean => {
-    let hit = keyCache.get(key);
-    if (hit !== undefined) return hit;
+  // Every rule that reads a key reads it through one cached set of bits (scope.ts KEY_*).
+  const keyCache = new Map<string, number>();
+  const keyFlags = (key: string): number => {
+    let flags = keyCache.get(key);
+    if (flags !== undefined) return flags;
     const normalized = normalizeKey(key);
-    hit = (keyRegex !== undefined && keyRegex.test(normalized)) || (extraKeys !== undefined && extraKeys(key, normalized));
+    flags = (keyRegex !== undefined && keyRegex.test(normalized)) || (extraKeys !== undefined && extraKeys(key, normalized)) ? KEY_SENSITIVE : 0;
+    if (CARD_CHILD_KEYS.has(normalized)) flags |= KEY_CARD_CHILD;
+    if (CARD_PARENT.test(normalized)) flags |= KEY_CARD_PARENT;
+    if (PAIR_NAME_KEYS.has(normalized)) flags |= KEY_PAIR_NAME;
+    if (PAIR_VALUE_KEYS.has(normalized)) flags |= KEY_PAIR_VALUE;
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-    keyCache.set(key, hit);
-    return hit;
+    keyCache.set(key, flags);
+    return flags;
   };
+  const isSensitiveKey = (key: string): boolean => (keyFlags(key) & KEY_SENSITIVE) !== 0;
   const cardRule = on('key:card');
 
   const detectors = new DetectorSet(DETECTORS.filter((d) => on(d.name)));
@@ -143,41 +149,54 @@ export function createRedactor(config: RedactionConfig): Redactor {
   // The scope of one service, side and operation is the same for every body of that operation unless the
   // body itself adds to it (DynamoDB expression placeholders): built once and reused, bounded.
   const scopes = new Map<string, Scope>();
+  // The last scope per side, by the caller's own strings: a steady run of one operation needs no cache key.
+  const lastScopes: ({ service: string | undefined; side: string | undefined; operation: string | undefined; canonical: string | undefined; scope: Scope } | undefined)[] = [];
   function scopeFor(options: BodyRedactOptions | undefined, text?: string): Scope {
-    const service = canonicalService(options?.service);
+    const side = options?.side;
+    const slot = side === 'request' ? 0 : side === 'response' ? 1 : 2;
+    const last = lastScopes[slot];
+    const hit = last !== undefined && last.service === options?.service && last.side === side && last.operation === options?.operation;
+    const service = hit ? last.canonical : canonicalService(options?.service);
     const placeholders =
       service === 'dynamodb' && text !== undefined && on('service:dynamodb-expressions')
         ? analyseExpressions(text, isSensitiveKey, options?.truncated ?? false)
         : undefined;
     if (placeholders) return buildScope(service, options, placeholders);
-    const cacheKey = `${service ?? ''}|${options?.side ?? ''}|${options?.operation ?? ''}`;
+    if (hit) return last.scope;
+    const cacheKey = `${service ?? ''}|${side ?? ''}|${options?.operation ?? ''}`;
     let scope = scopes.get(cacheKey);
     if (!scope) {
       if (scopes.size >= SCOPE_CACHE_MAX) scopes.clear();
       scope = buildScope(service, options, undefined);
       scopes.set(cacheKey, scope);
     }
+    lastScopes[slot] = { service: options?.service, side, operation: options?.operation, canonical: service, scope };
     return scope;
   }
 
   function buildScope(service: string | undefined, options: BodyRedactOptions | undefined, placeholders: ReturnType<typeof analyseExpressions>): Scope {
     const paths = pathsFor(service, options?.side, options?.operation);
-    const scope: Scope = {
-      maskKey(parents, key) {
-        if (isSensitiveKey(key)) return true;
+    const maskKeyAt = (parents: readonly string[], depth: number, key: string, flags: number): boolean => {
+      if ((flags & KEY_SENSITIVE) !== 0) return true;
+      if (cardRule && (flags & KEY_CARD_CHILD) !== 0) {
         // DynamoDB's M/L type wrappers are not the parent a reader means: `card.M.number` is `card.number`.
-        let p = parents.length - 1;
+        let p = depth - 1;
         while (p >= 0 && (parents[p] === 'M' || parents[p] === 'L')) p--;
-        const parent = p >= 0 ? parents[p] : undefined;
-        if (cardRule && parent !== undefined && CARD_CHILD_KEYS.has(normalizeKey(key)) && CARD_PARENT.test(normalizeKey(parent))) return true;
-        if (placeholders && parents[parents.length - 1] === 'ExpressionAttributeValues' && (placeholders.maskAll || placeholders.sensitive.has(key))) return true;
-        if (!paths.empty) {
-          const chain = parents.map((p) => p.toLowerCase());
-          chain.push(key.toLowerCase());
-          if (paths.matches(chain)) return true;
-        }
-        return false;
-      },
+        if (p >= 0 && (keyFlags(parents[p]) & KEY_CARD_PARENT) !== 0) return true;
+      }
+      if (placeholders && depth > 0 && parents[depth - 1] === 'ExpressionAttributeValues' && (placeholders.maskAll || placeholders.sensitive.has(key))) return true;
+      if (!paths.empty) {
+        const chain: string[] = [];
+        for (let i = 0; i < depth; i++) chain.push(parents[i].toLowerCase());
+        chain.push(key.toLowerCase());
+        if (paths.matches(chain)) return true;
+      }
+      return false;
+    };
+    const scope: Scope = {
+      maskKey: (parents, key) => maskKeyAt(parents, parents.length, key, keyFlags(key)),
+      maskKeyAt,
+      keyFlags,
       isSensitiveName: isSensitiveKey,
       // A JSON document inside a string (an SQS body, a Lambda proxy `body`) is redacted as JSON.
       value: (v) => {
@@ -272,10 +291,18 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return Buffer.from(red, 'utf8').toString('base64');
   }
 
+  // Content types recur: the last one's lower-case form is kept.
+  let lastType: string | undefined;
+  let lastTypeLower = '';
   function body(text: string, options?: BodyRedactOptions): string {
     if (!text) return text;
     const truncated = options?.truncated ?? false;
-    const type = (options?.contentType ?? '').toLowerCase();
+    const rawType = options?.contentType ?? '';
+    if (rawType !== lastType) {
+      lastType = rawType;
+      lastTypeLower = rawType.toLowerCase();
+    }
+    const type = lastTypeLower;
     if (type.includes('json') || type.includes('cbor') || looksLikeJson(text)) {
       if (looksLikeJson(text)) {
         const out = redactJson(text, scopeFor(options, text), truncated);
@@ -330,6 +357,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
   // Short texts recur (table and queue names, error codes a decoder puts on the span): remembered, bounded.
   const texts = new Map<string, string>();
   function text(t: string): string {
+    // Without `:` or `=` no pair rule can match, and the detectors leave a text their prefilter clears:
+    // request ids and invocation ids (new on every call) are answered here, and never fill the cache.
+    if (t.indexOf(':') < 0 && t.indexOf('=') < 0 && (t.length < 8 || !mayHoldSecret(t))) return t;
     if (t.length > TEXT_CACHE_MAX_LENGTH) return loose(t, false);
     let out = texts.get(t);
     if (out === undefined) {

@@ -45,8 +45,28 @@ function lazyText(fn: () => string | undefined): () => string | undefined {
   };
 }
 
+/**
+ * Span attributes are written with keys known only at run time. V8 turns an object filled that way into a
+ * hash table once it holds more than about 16 properties, unless the shape transition for the next key
+ * already exists; `Object.defineProperty` creates transitions without that limit. So the first
+ * descriptions, and one in every WARM_EVERY after them (transitions of shapes no live object uses any more
+ * are dropped by the GC), write through defineProperty, and the others' plain stores follow the shapes
+ * they left: the attributes stay a fast object, cheaper to fill here and to copy into the span. The keys,
+ * values and their order are the same either way.
+ */
+const WARM_EVERY = 256;
+const WARM_FIRST = 8;
+let described = 0;
+
+function put(attributes: Attributes, key: string, value: Attributes[string], define: boolean): void {
+  if (define) Object.defineProperty(attributes, key, { value, writable: true, enumerable: true, configurable: true });
+  else attributes[key] = value;
+}
+
 export function describeExchange(x: Exchange, decoder: Decoder, options: DescribeOptions): SpanDescription {
   const { redactor } = options;
+  const define = described < WARM_FIRST || described % WARM_EVERY === 0;
+  described = described >= WARM_EVERY * 1024 ? WARM_FIRST : described + 1;
   const ctx: DecodeContext = {
     redactor,
     requestText: lazyText(() => bodyText(x.requestBody, x.request.headers)),
@@ -66,7 +86,9 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
       const decoded = decoder.decode(x, ctx);
       name = decoded.name || name;
       kind = decoded.kind ?? kind;
-      Object.assign(attributes, redactedStrings(decoded.attributes, redactor));
+      // Own enumerable string keys in order, as Object.assign copies them.
+      const own = redactedStrings(decoded.attributes, redactor);
+      for (const key of Object.keys(own)) put(attributes, key, own[key], define);
       if (decoded.error) error = decoded.error;
       links = decoded.links;
       if (decoded.addBodies === false) addBodies = false;
@@ -74,31 +96,31 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
     } catch (err) {
       // A decoder that throws loses only its own attributes.
       diag.once('error', `decode:${decoder.name}`, `decoder ${decoder.name} threw (${describeError(err)}); falling back to generic HTTP`);
-      attributes[A.ATTR_WIRETAP_DECODER_ERROR] = `${decoder.name}: ${describeError(err)}`.slice(0, 200);
+      put(attributes, A.ATTR_WIRETAP_DECODER_ERROR, `${decoder.name}: ${describeError(err)}`.slice(0, 200), define);
     }
   }
-  attributes[A.ATTR_WIRETAP_DECODER] = used;
+  put(attributes, A.ATTR_WIRETAP_DECODER, used, define);
 
   const failed = x.error !== undefined || (x.response !== undefined && x.response.status >= 400) || error !== undefined;
   if (!error && x.error) error = { type: x.error.type, message: redactor.text(x.error.message) };
   if (!error && x.response && x.response.status >= 400) error = { type: String(x.response.status) };
-  if (error && !attributes[A.ATTR_ERROR_TYPE]) attributes[A.ATTR_ERROR_TYPE] = error.type;
+  if (error && !attributes[A.ATTR_ERROR_TYPE]) put(attributes, A.ATTR_ERROR_TYPE, error.type, define);
 
-  if (x.requestBody && x.requestBody.size >= 0) attributes[A.ATTR_HTTP_REQUEST_BODY_SIZE] = x.requestBody.size;
-  if (x.responseBody && x.responseBody.size >= 0) attributes[A.ATTR_HTTP_RESPONSE_BODY_SIZE] = x.responseBody.size;
+  if (x.requestBody && x.requestBody.size >= 0) put(attributes, A.ATTR_HTTP_REQUEST_BODY_SIZE, x.requestBody.size, define);
+  if (x.responseBody && x.responseBody.size >= 0) put(attributes, A.ATTR_HTTP_RESPONSE_BODY_SIZE, x.responseBody.size, define);
 
   const capture = options.captureBodies === 'all' || (options.captureBodies === 'decoded' && used !== httpDecoder.name);
   if (capture && addBodies) {
     const cap = failed ? options.maxErrorBodyBytes : options.maxBodyBytes;
     // Without a decoder's service (none matched, or it threw), the head still selects the service rules.
     const { service, operation } = redactionService(attributes, x.request);
-    putBody(attributes, 'request', ctx.requestText(), x.requestBody?.truncated ?? false, cap, x.request.headers['content-type'], redactor, service, operation);
-    putBody(attributes, 'response', ctx.responseText(), x.responseBody?.truncated ?? false, cap, x.response?.headers['content-type'], redactor, service, operation);
+    putBody(attributes, define, 'request', ctx.requestText(), x.requestBody?.truncated ?? false, cap, x.request.headers['content-type'], redactor, service, operation);
+    putBody(attributes, define, 'response', ctx.responseText(), x.responseBody?.truncated ?? false, cap, x.response?.headers['content-type'], redactor, service, operation);
   }
 
   if (x.incomplete) {
-    attributes[A.ATTR_WIRETAP_INCOMPLETE] = true;
-    attributes[A.ATTR_WIRETAP_ELAPSED_MS] = Math.round((x.timings.end ?? Date.now()) - x.timings.start);
+    put(attributes, A.ATTR_WIRETAP_INCOMPLETE, true, define);
+    put(attributes, A.ATTR_WIRETAP_ELAPSED_MS, Math.round((x.timings.end ?? Date.now()) - x.timings.start), define);
     if (!error) error = { type: 'incomplete', message: 'still in flight when reported' };
   }
   return { name, kind, attributes, error, links, decoder: used };
@@ -114,7 +136,15 @@ function redactedStrings(decoded: Attributes, redactor: Redactor): Attributes {
     if (typeof v === 'string') {
       if (v.length >= MIN_SECRET_TEXT) decoded[key] = redactor.text(v);
     } else if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') {
-      decoded[key] = (v as string[]).map((s) => (typeof s === 'string' && s.length >= MIN_SECRET_TEXT ? redactor.text(s) : s));
+      // Copied only when a value changes: most lists (table names) come out as they went in.
+      let out: string[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const s = v[i];
+        if (typeof s !== 'string' || s.length < MIN_SECRET_TEXT) continue;
+        const red = redactor.text(s);
+        if (red !== s) (out ??= (v as string[]).slice())[i] = red;
+      }
+      if (out) decoded[key] = out;
     }
   }
   return decoded;
@@ -125,6 +155,7 @@ const MIN_SECRET_TEXT = 4;
 
 function putBody(
   attributes: Attributes,
+  define: boolean,
   side: 'request' | 'response',
   text: string | undefined,
   truncated: boolean,
@@ -143,10 +174,10 @@ function putBody(
   }
   const content = redactor.body(text, { contentType, service, operation, truncated: cut, side });
   if (side === 'request') {
-    attributes[A.ATTR_HTTP_REQUEST_BODY_CONTENT] = content;
-    if (cut) attributes[A.ATTR_WIRETAP_REQUEST_BODY_TRUNCATED] = true;
+    put(attributes, A.ATTR_HTTP_REQUEST_BODY_CONTENT, content, define);
+    if (cut) put(attributes, A.ATTR_WIRETAP_REQUEST_BODY_TRUNCATED, true, define);
   } else {
-    attributes[A.ATTR_HTTP_RESPONSE_BODY_CONTENT] = content;
-    if (cut) attributes[A.ATTR_WIRETAP_RESPONSE_BODY_TRUNCATED] = true;
+    put(attributes, A.ATTR_HTTP_RESPONSE_BODY_CONTENT, content, define);
+    if (cut) put(attributes, A.ATTR_WIRETAP_RESPONSE_BODY_TRUNCATED, true, define);
   }
 }

@@ -203,8 +203,8 @@ export function decodeAws(x: Exchange, ctx: DecodeContext, known?: KnownService)
   const scope = credentialScope(x.request);
   const id = identify(x, ctx, scope, known);
   const output = responseOf(x, ctx, id.protocol);
-  let input = id.input;
-  let inputParsed = input !== undefined;
+  const input = id.input;
+  const inputParsed = input !== undefined;
   const found = errorOf(x, id.protocol, output);
   const error = found && { code: found.code, message: found.message === undefined ? undefined : ctx.redactor.text(found.message) };
   const errorCode = error?.code ?? x.error?.type ?? (x.response && x.response.status >= 400 ? String(x.response.status) : undefined);
@@ -232,26 +232,44 @@ export function decodeAws(x: Exchange, ctx: DecodeContext, known?: KnownService)
   if (retry.previousErrors.length) attributes[A.ATTR_WIRETAP_AWS_PREVIOUS_ERROR_CODES] = retry.previousErrors;
   if (retry.inferred) attributes[A.ATTR_WIRETAP_AWS_RETRY_INFERRED] = true;
 
-  return {
-    service: id.service,
-    operation: id.operation,
-    protocol: id.protocol,
-    scope,
-    spec: id.spec,
-    operationSpec: id.operationSpec,
-    labels: id.labels,
-    get input() {
-      if (!inputParsed) {
-        inputParsed = true;
-        input = JSON_PROTOCOLS.has(id.protocol) ? parseJsonObject(ctx.requestText()) : undefined;
-      }
-      return input;
-    },
-    output,
-    error,
-    retry,
-    attributes,
-  };
+  return new Call(id, scope, input, inputParsed, ctx, output, error, retry, attributes);
+}
+
+/** An AwsCall whose request body is parsed on first read of `input` (a class: no accessor per call). */
+class Call implements AwsCall {
+  readonly service: string;
+  readonly operation: string;
+  readonly protocol: AwsProtocol;
+  readonly spec?: ServiceSpec;
+  readonly operationSpec?: OperationSpec;
+  readonly labels?: Record<string, string>;
+
+  constructor(
+    id: Identified,
+    readonly scope: AwsScope | undefined,
+    private parsedInput: Record<string, unknown> | undefined,
+    private inputParsed: boolean,
+    private readonly ctx: DecodeContext,
+    readonly output: () => Record<string, unknown> | undefined,
+    readonly error: AwsError | undefined,
+    readonly retry: RetryInfo,
+    readonly attributes: Attributes,
+  ) {
+    this.service = id.service;
+    this.operation = id.operation;
+    this.protocol = id.protocol;
+    this.spec = id.spec;
+    this.operationSpec = id.operationSpec;
+    this.labels = id.labels;
+  }
+
+  get input(): Record<string, unknown> | undefined {
+    if (!this.inputParsed) {
+      this.inputParsed = true;
+      this.parsedInput = JSON_PROTOCOLS.has(this.protocol) ? parseJsonObject(this.ctx.requestText()) : undefined;
+    }
+    return this.parsedInput;
+  }
 }
 
 /** The span description for an AWS call: `Service.Operation`, status ERROR when AWS reported an error. */

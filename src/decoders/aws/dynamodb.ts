@@ -36,7 +36,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
 type Conversion = 'string' | 'boolean' | 'int' | 'double' | 'strings' | 'jsonList' | 'json';
 
 /** Request members copied onto the span, whatever the operation. */
-const REQUEST_MEMBERS: readonly (readonly [path: string, attribute: string, as: Conversion])[] = [
+const REQUEST_MEMBERS: Members = [
   ['IndexName', A.ATTR_AWS_DYNAMODB_INDEX_NAME, 'string'],
   ['ProjectionExpression', A.ATTR_AWS_DYNAMODB_PROJECTION, 'string'],
   ['ConsistentRead', A.ATTR_AWS_DYNAMODB_CONSISTENT_READ, 'boolean'],
@@ -57,12 +57,14 @@ const REQUEST_MEMBERS: readonly (readonly [path: string, attribute: string, as: 
 ];
 
 /** Response members copied onto the span. ConsumedCapacity is an object or a list depending on the call. */
-const RESPONSE_MEMBERS: readonly (readonly [path: string, attribute: string, as: Conversion])[] = [
+const RESPONSE_MEMBERS: Members = [
   ['ConsumedCapacity', A.ATTR_AWS_DYNAMODB_CONSUMED_CAPACITY, 'jsonList'],
   ['ItemCollectionMetrics', A.ATTR_AWS_DYNAMODB_ITEM_COLLECTION_METRICS, 'json'],
   ['Count', A.ATTR_AWS_DYNAMODB_COUNT, 'int'],
   ['ScannedCount', A.ATTR_AWS_DYNAMODB_SCANNED_COUNT, 'int'],
 ];
+const REQUEST = compileMembers(REQUEST_MEMBERS);
+const RESPONSE = compileMembers(RESPONSE_MEMBERS);
 
 // PartiQL: the table follows FROM / INTO / UPDATE, quoted ("my-table", "t"."index") or bare.
 const PARTIQL_TABLE = /\b(?:FROM|INTO|UPDATE)\s+("(?:[^"]|"")+"|[A-Za-z0-9_.-]+)/gi;
@@ -88,12 +90,26 @@ export function partiqlTables(statement: string): string[] {
   return out;
 }
 
-function get(obj: Record<string, unknown>, path: string): unknown {
-  if (!path.includes('.')) return obj[path];
-  let node: unknown = obj;
-  for (const k of path.split('.')) {
+type Members = readonly (readonly [path: string, attribute: string, as: Conversion])[];
+
+/** A member list compiled once: each path split, and the top-level keys any of them starts with. */
+interface CompiledMembers {
+  paths: readonly (readonly string[])[];
+  members: Members;
+  /** Top-level member names any path starts with: an input holding none of them has nothing to copy. */
+  roots: ReadonlySet<string>;
+}
+
+function compileMembers(members: Members): CompiledMembers {
+  const paths = members.map(([path]) => path.split('.'));
+  return { paths, members, roots: new Set(paths.map((p) => p[0])) };
+}
+
+function get(obj: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = obj[path[0]];
+  for (let i = 1; i < path.length; i++) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[k];
+    node = (node as Record<string, unknown>)[path[i]];
   }
   return node;
 }
@@ -118,10 +134,20 @@ function convert(value: unknown, as: Conversion): string | number | boolean | st
   }
 }
 
-function copyMembers(from: Record<string, unknown>, members: typeof REQUEST_MEMBERS, to: Attributes): void {
-  for (const [path, attribute, as] of members) {
-    const v = convert(get(from, path), as);
-    if (v !== undefined) to[attribute] = v;
+function copyMembers(from: Record<string, unknown>, compiled: CompiledMembers, to: Attributes): void {
+  // Most requests hold two or three members, none of them copied: one look at their own keys says so.
+  let any = false;
+  for (const key in from) {
+    if (compiled.roots.has(key)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return;
+  const { paths, members } = compiled;
+  for (let i = 0; i < members.length; i++) {
+    const v = convert(get(from, paths[i]), members[i][2]);
+    if (v !== undefined) to[members[i][1]] = v;
   }
 }
 
@@ -212,7 +238,7 @@ function wantsResponse(input: Record<string, unknown> | undefined): boolean {
 }
 
 function addResponse(output: Record<string, unknown>, attrs: Attributes): void {
-  copyMembers(output, RESPONSE_MEMBERS, attrs);
+  copyMembers(output, RESPONSE, attrs);
   if (output.LastEvaluatedKey !== undefined || output.NextToken !== undefined || output.LastEvaluatedTableName !== undefined) {
     attrs[A.ATTR_WIRETAP_AWS_DYNAMODB_HAS_MORE_PAGES] = true;
   }
@@ -246,7 +272,7 @@ export const dynamodbDecoder: Decoder = {
       const tables = tablesOf(input, spec?.tables);
       if (tables.length > 0) attrs[A.ATTR_AWS_DYNAMODB_TABLE_NAMES] = tables;
       if (tables.length === 1) attrs[A.ATTR_DB_COLLECTION_NAME] = tableFromArn(tables[0]) ?? tables[0];
-      copyMembers(input, REQUEST_MEMBERS, attrs);
+      copyMembers(input, REQUEST, attrs);
       if (spec?.batch) {
         const n = batchSize(input, spec.batch);
         if (n >= 2) attrs[A.ATTR_DB_OPERATION_BATCH_SIZE] = n; // semconv: batch size only for 2 or more

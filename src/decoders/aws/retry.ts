@@ -35,6 +35,23 @@ export function parseSdkRequest(value: string | undefined): { attempt: number; m
   return { attempt: Number(a[1]), max: m ? Number(m[1]) : undefined };
 }
 
+// The header takes a handful of values (`attempt=1; max=3`): parsed once each, bounded.
+const SDK_REQUEST_CACHE_MAX = 64;
+const sdkRequests = new Map<string, Readonly<{ attempt: number; max?: number }> | null>();
+
+function sdkRequestOf(value: string | undefined): Readonly<{ attempt: number; max?: number }> | undefined {
+  if (!value) return undefined;
+  let parsed = sdkRequests.get(value);
+  if (parsed === undefined) {
+    parsed = parseSdkRequest(value) ?? null;
+    if (value.length <= 64) {
+      if (sdkRequests.size >= SDK_REQUEST_CACHE_MAX) sdkRequests.clear();
+      sdkRequests.set(value, parsed);
+    }
+  }
+  return parsed ?? undefined;
+}
+
 function remember(state: Map<string, unknown>, key: string, call: TrackedCall): void {
   state.delete(key); // re-inserting moves it to the young end of the Map's order
   state.set(key, call);
@@ -65,7 +82,7 @@ function payloadKey(x: Exchange, operation: string): string {
  * (AWS code, HTTP status or transport error), undefined when it succeeded.
  */
 export function trackAttempt(x: Exchange, state: Map<string, unknown>, operation: string, errorCode: string | undefined): RetryInfo {
-  const sdk = parseSdkRequest(x.request.headers['amz-sdk-request']);
+  const sdk = sdkRequestOf(x.request.headers['amz-sdk-request']);
   const invocationId = x.request.headers['amz-sdk-invocation-id'];
   const end = x.timings.end ?? x.timings.responseStart ?? x.timings.start;
   if (sdk) {

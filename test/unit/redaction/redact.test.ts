@@ -162,6 +162,25 @@ describe('redaction/redact', () => {
       });
     });
 
+    it('text() returns values without pairs or detector shapes as they are, and masks the others every time', () => {
+      for (const t of ['BENCHREQ1', '3b1f0d8e-3f2a-4a53-9c3a-000000000001', 'us-east-1', 'aws.dynamodb', 'a b c d e f g h']) {
+        expect(r.text(t)).to.equal(t);
+        expect(r.text(t)).to.equal(t);
+      }
+      // No ':' or '=' but a detector shape: masked, on the first call and on a repeat (the cache).
+      for (const [t, want] of [
+        ['id AKIAIOSFODNN7EXAMPLE', 'id [REDACTED]'],
+        ['tok sk_live_abcdef123456', 'tok [REDACTED]'],
+        ['card 4111 1111 1111 1111', 'card [REDACTED]'],
+        ['Bearer abcdefghijkl', 'Bearer [REDACTED]'],
+      ]) {
+        expect(r.text(t), t).to.equal(want);
+        expect(r.text(t), t).to.equal(want);
+      }
+      expect(r.text('password=hunter2')).to.equal('password=[REDACTED]');
+      expect(r.text('password: hunter2')).to.equal('password: [REDACTED]');
+    });
+
     it('text() masks detectors and sensitive key=value pairs in free text', () => {
       expect(r.text('connect failed for postgres://app:s3cret@db:5432/x with password=hunter2')).to.equal(
         'connect failed for postgres://[REDACTED]@db:5432/x with password=[REDACTED]',

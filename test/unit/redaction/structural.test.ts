@@ -30,7 +30,7 @@ describe('redaction: structure', () => {
       expect(r.body('{"ok":1,"passw', { truncated: true })).to.equal('{"ok":1,"passw');
     });
     it('returns undefined for text that is not JSON', () => {
-      const scope = { maskKey: () => false, isSensitiveName: () => false, value: (s: string) => s, cutValue: (s: string) => s };
+      const scope = { maskKey: () => false, maskKeyAt: () => false, keyFlags: () => 0, isSensitiveName: () => false, value: (s: string) => s, cutValue: (s: string) => s };
       expect(redactJson("{a: 'b'}", scope, false)).to.equal(undefined);
       expect(redactJson('[1,2}', scope, false)).to.equal(undefined);
     });
