@@ -68,7 +68,7 @@ const SEPARATE = ['decoders/aws/data/operations'];
  */
 const BUNDLES = [
   { name: 'register', entries: [] },
-  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'semconv', 'decoders/route-table'] },
+  { name: 'runtime', entries: ['spans/pipeline', 'spans/tracing', 'spans/server', 'decoders/registry', 'decoders/index', 'redaction/redact', 'fixture/record', 'semconv', 'decoders/route-table', 'exporters/targets'] },
   // Metrics are off by default: their code (and the metrics SDK and exporters) loads only when they are on.
   { name: 'metrics', entries: ['metrics/index'] },
   // Lambda mode's invocation spans, triggers and X-Ray: only in Lambda.
@@ -221,7 +221,9 @@ function otelApi() {
  * bundles: the app's modules load exactly as before (no process-wide compile cache, no loader hook).
  * - Where: dist/.v8-cache/ beside the bundles (so the cache is as trusted as the code; a read-only install
  *   writes nothing and loses nothing), or the directory WIRETAP_CODE_CACHE names; `WIRETAP_CODE_CACHE=0`
- *   turns it off, and so does --enable-source-maps (vm.Script would bypass the source-map support).
+ *   turns it off, and so does --enable-source-maps (vm.Script would bypass the source-map support). Off in
+ *   Lambda unless WIRETAP_CODE_CACHE names a directory (read-only code, a fresh /tmp per environment). A
+ *   directory named there must be writable by the app's user only: a cache file is code.
  * - Keyed by the bundle's build id (a content hash the build appends), the Node version, the arch and the
  *   flags (V8 rejects a cache made under other flags: one file per flag set, no thrash).
  * - Written once, at exit, by the process that found none (or had it rejected: `cachedDataRejected`),
@@ -236,7 +238,9 @@ const LOADER = `var __wiretapBundle = (() => {
     const loaded = require.cache[file];
     if (loaded) return loaded.exports;
     const setting = process.env.WIRETAP_CODE_CACHE;
-    if (setting === '0' || setting === 'false' || process.sourceMapsEnabled) return require(file);
+    // In Lambda the install is read-only and every environment starts with an empty /tmp: no cache to find.
+    const off = setting === '0' || setting === 'false' || (!setting && process.env.AWS_LAMBDA_FUNCTION_NAME);
+    if (off || process.sourceMapsEnabled) return require(file);
     const fs = require('node:fs');
     const vm = require('node:vm');
     const Module = require('node:module');
@@ -259,7 +263,8 @@ const LOADER = `var __wiretapBundle = (() => {
     } catch {
       /* none yet */
     }
-    const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+    // CommonJS's own wrapper (not Module.wrap, which a tool may have patched).
+    const script = new vm.Script('(function (exports, require, module, __filename, __dirname) { ' + source + '\\n});', { filename: file, cachedData });
     const m = new Module(file, module);
     m.filename = file;
     m.paths = Module._nodeModulePaths(__dirname);
