@@ -224,6 +224,7 @@ function otelApi() {
  *   turns it off, and so does --enable-source-maps (vm.Script would bypass the source-map support). Off in
  *   Lambda unless WIRETAP_CODE_CACHE names a directory (read-only code, a fresh /tmp per environment). A
  *   directory named there must be writable by the app's user only: a cache file is code.
+ * - Not for a bundle with a dynamic import() (metrics.js): vm.Script has no loader for it; plain require.
  * - Keyed by the bundle's build id (a content hash the build appends), the Node version, the arch and the
  *   flags (V8 rejects a cache made under other flags: one file per flag set, no thrash).
  * - Written once, at exit, by the process that found none (or had it rejected: `cachedDataRejected`),
@@ -343,9 +344,12 @@ async function main() {
   }
   // The build id the code cache is keyed by (LOADER): a hash of the bundle's content, on a line of its own
   // after the code (the source map's mappings are unchanged).
+  // A bundle with a dynamic `import()` gets none and loads by plain require: vm.Script code has no module
+  // loader for import() (the metrics bundle's official OTLP exporter imports http/https so).
   for (const b of built) {
     const file = path.join(DIST, `${b.name}.js`);
     const code = fs.readFileSync(file, 'utf8');
+    if (/\bimport\(/.test(code)) continue;
     const id = require('node:crypto').createHash('sha256').update(code).digest('hex').slice(0, 16);
     fs.writeFileSync(file, code.replace(/\n(\/\/# sourceMappingURL=[^\n]*\n?)$/, `\n//# wiretapBuild=${id}\n$1`));
   }
