@@ -8,6 +8,9 @@
 // `valgrind --tool=cachegrind` (deterministic to ~0.3%; it does not follow child processes, so the
 // synchronous exit send of OTLP, a child process, is in the CPU column only). Default register: dist/.
 // BENCH_COLD_NODE picks the node binary; BENCH_COLD_CACHEGRIND=0 skips valgrind. Prints JSON.
+// wiretap's V8 code cache (dist/.v8-cache, written by the first process of an install) is used as an app
+// would find it; BENCH_COLD_NO_CACHE=1 adds a "file, no code cache" case (WIRETAP_CODE_CACHE=0) per build,
+// which is what a fresh read-only install (a new container, Lambda) pays.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -53,6 +56,7 @@ const median = (xs) => {
       [`first call: ${tag}, OTLP http/json`, ['--require', register, whole], otlp('http/json')],
       [`first call: ${tag}, OTLP http/protobuf`, ['--require', register, whole], otlp('http/protobuf')],
     );
+    if (process.env.BENCH_COLD_NO_CACHE === '1') cases.push([`first call: ${tag}, file, no code cache`, ['--require', register, whole], { WIRETAP_CODE_CACHE: '0' }]);
   }
   const cpu = new Map(cases.map(([name]) => [name, []]));
   const first = new Map(cases.map(([name]) => [name, []]));

@@ -10,7 +10,8 @@
 // BENCH_LAMBDA_CACHEGRIND=1 adds instruction counts (valgrind cachegrind, the runtime process with all its
 // threads; slow: a minute or more per run on a loaded machine): three runs per configuration, ended by
 // SIGTERM while waiting for an event: after init, after the first invocation, after BENCH_LAMBDA_CG_WARM
-// more; the differences give each phase. BENCH_LAMBDA_RUNS=0 skips the timed table.
+// more; the differences give each phase. BENCH_LAMBDA_RUNS=0 skips the timed table. BENCH_LAMBDA_RUNTIMES=22
+// (or 24) runs one runtime only.
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
@@ -130,7 +131,7 @@ async function once(runtime, config, downstream, receiver, handler) {
   const runtimes = [
     { name: 'nodejs22.x (ric 3.3.0, Node 22)', ric: 3, bin: nodeBinary(22) },
     { name: 'nodejs24.x (ric 4.0.2, Node 24)', ric: 4, bin: nodeBinary(24) },
-  ].filter((r) => r.bin && !ricMissing(r.ric));
+  ].filter((r) => r.bin && !ricMissing(r.ric) && (!process.env.BENCH_LAMBDA_RUNTIMES || process.env.BENCH_LAMBDA_RUNTIMES.split(',').includes(String(r.ric === 3 ? 22 : 24))));
   const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp,otel-layer').split(',');
   const delivered = [];
   const lines = [

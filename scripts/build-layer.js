@@ -28,7 +28,9 @@ const own = path.join(modules, 'wiretap');
 fs.mkdirSync(own, { recursive: true });
 for (const entry of ['package.json', 'README.md', 'LICENSE', 'dist', 'lambda']) {
   const from = path.join(root, entry);
-  if (fs.existsSync(from)) fs.cpSync(from, path.join(own, entry), { recursive: true });
+  // Not dist/.v8-cache: the code cache this machine's processes wrote (off in Lambda, whose code is read-only).
+  const cache = path.join(root, 'dist', '.v8-cache');
+  if (fs.existsSync(from)) fs.cpSync(from, path.join(own, entry), { recursive: true, filter: (src) => src !== cache });
 }
 
 // The runtime dependency tree as npm resolved it (same versions as the tests ran), copied path for path.

@@ -14,7 +14,6 @@ import { interceptors } from './interceptors';
 import type { Pipeline } from './spans/pipeline';
 import type { Tracing } from './spans/tracing';
 import { installExitHooks } from './lifecycle/exit';
-import { exportTargets } from './exporters/targets';
 import { diag, describe, setLogLevel } from './diag/log';
 import type { Exchange, RequestHead } from './exchange/types';
 import type { SpanDescription } from './spans/describe';
@@ -205,6 +204,8 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       }
       const t = getTracing();
       // In Lambda the runtime's own calls to the Runtime API (responses, streamed responses) are not the app's.
+      // Required here, not imported: the OTLP exporter's module (child_process, zlib) stays out of the preload.
+      const { exportTargets } = require('./exporters/targets') as typeof import('./exporters/targets');
       let ignore = [...exportTargets(config, env), ...runtimeApiTarget(config)];
       // Off unless exporters are set or the app has a MeterProvider: then nothing of src/metrics loads.
       const { appMeterProvider } = require('./metrics/app-provider') as typeof import('./metrics/app-provider');

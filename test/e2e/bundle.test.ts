@@ -1,8 +1,10 @@
 // The bundled agent (scripts/bundle.js): what the preload and the first call load, structurally (files in
 // require.cache, decoders loaded), never timed. The cost itself is measured by the benchmark suite.
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { DIST, runApp } from '../helpers/run-app';
+import { DIST, REPO, runApp } from '../helpers/run-app';
 
 const APP = 'test/e2e/apps/bundle-load.js';
 /** The preload is one file: dist/register.js. Some headroom for Node's own loader entries. */
@@ -32,13 +34,81 @@ describe('e2e: the bundled agent loads little', () => {
     expect(r.code, r.stderr).to.equal(0);
     const out = r.json()[0] as { status: number; files: string[]; decoders: string[] };
     expect(out.status).to.equal(200);
-    expect(inDist(out.files).sort()).to.deep.equal(['register.js', 'runtime.js']);
-    // Only the OpenTelemetry API is a package of its own (shared with the app); the rest is bundled.
-    expect(inNodeModules(out.files).every((f) => f.includes(`${path.sep}@opentelemetry${path.sep}api${path.sep}`)), inNodeModules(out.files).join('\n')).to.equal(true);
+    expect(inDist(out.files).sort()).to.deep.equal(['otel-api.js', 'register.js', 'runtime.js']);
+    // Not even the OpenTelemetry API's files: the installed version is the bundled one, and the app has not
+    // loaded it, so dist/otel-api.js uses its bundled copy.
+    expect(inNodeModules(out.files), 'no package file is loaded').to.deep.equal([]);
     expect(out.decoders).to.deep.equal(['aws.dynamodb']);
     const span = r.spans().find((s) => s.name === 'DynamoDB.GetItem');
     expect(span, 'the call is decoded').to.not.equal(undefined);
     expect(span!.attributes['aws.dynamodb.table_names']).to.deep.equal(['bundle-test']);
+  });
+
+  it('an app that loaded @opentelemetry/api itself: wiretap uses that same copy, not its bundled one', async () => {
+    const r = await runApp({ app: APP, preload: 'cjs', env: { APP_MODE: 'app-api' } });
+    expect(r.code, r.stderr).to.equal(0);
+    const out = r.json()[0] as { status: number; shared: boolean };
+    expect(out.status).to.equal(200);
+    expect(out.shared).to.equal(true);
+    expect(r.spans().find((s) => s.name === 'DynamoDB.GetItem'), 'the call is traced').to.not.equal(undefined);
+  });
+
+  describe('dist/otel-api.js picks the copy a plain require would give, by version', () => {
+    // A copy of the selector in a directory of its own, with a stand-in package beside it.
+    const setUp = (version: string | undefined): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-otel-api-'));
+      fs.copyFileSync(path.join(DIST, 'otel-api.js'), path.join(dir, 'otel-api.js'));
+      if (version) {
+        const pkg = path.join(dir, 'node_modules', '@opentelemetry', 'api');
+        fs.mkdirSync(path.join(pkg, 'build'), { recursive: true });
+        fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@opentelemetry/api', version, main: 'build/index.js' }));
+        fs.writeFileSync(path.join(pkg, 'build', 'index.js'), 'module.exports = { standIn: true };');
+      }
+      return path.join(dir, 'otel-api.js');
+    };
+    const bundledVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', '@opentelemetry', 'api', 'package.json'), 'utf8')) as { version: string }).version;
+
+    it('another version installed: that package', () => {
+      expect(require(setUp('1.0.0-other'))).to.deep.equal({ standIn: true });
+    });
+    it('the bundled version installed: the bundled copy', () => {
+      const api = require(setUp(bundledVersion)) as { standIn?: boolean; trace?: unknown };
+      expect(api.standIn).to.equal(undefined);
+      expect(api.trace).to.be.an('object');
+    });
+  });
+
+  describe("the V8 code cache of wiretap's bundles", () => {
+    const cacheFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
+
+    it('is written at exit by the first process, used by the next, and rewritten when V8 rejects it', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-v8-cache-'));
+      const run = async () => {
+        const r = await runApp({ app: APP, preload: 'cjs', env: { APP_MODE: 'dynamodb', WIRETAP_CODE_CACHE: dir } });
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.spans().find((s) => s.name === 'DynamoDB.GetItem'), 'the call is traced').to.not.equal(undefined);
+      };
+      await run();
+      const files = cacheFiles(dir);
+      expect(files.map((f) => f.split('-')[0])).to.deep.equal(['otel', 'runtime']);
+      const runtime = path.join(dir, files.find((f) => f.startsWith('runtime-'))!);
+      const written = fs.statSync(runtime);
+      await run();
+      expect(fs.statSync(runtime).mtimeMs, 'accepted: not written again').to.equal(written.mtimeMs);
+      fs.writeFileSync(runtime, 'not a V8 code cache');
+      await run();
+      expect(fs.statSync(runtime).size, 'rejected: written again').to.be.greaterThan(1000);
+      expect(cacheFiles(dir)).to.deep.equal(files);
+    });
+
+    it('WIRETAP_CODE_CACHE=0 and --enable-source-maps: the bundles load by plain require, and the call is traced', async () => {
+      for (const env of [{ WIRETAP_CODE_CACHE: '0' }, { NODE_OPTIONS: '--enable-source-maps' }]) {
+        const r = await runApp({ app: APP, preload: 'cjs', env: { APP_MODE: 'dynamodb', ...env } });
+        expect(r.code, r.stderr).to.equal(0);
+        expect(inDist((r.json()[0] as { files: string[] }).files).sort()).to.deep.equal(['otel-api.js', 'register.js', 'runtime.js']);
+        expect(r.spans().find((s) => s.name === 'DynamoDB.GetItem'), 'the call is traced').to.not.equal(undefined);
+      }
+    });
   });
 
   it('metrics on: the metrics bundle loads (so the check above can fail)', async () => {

@@ -3,6 +3,8 @@
 // - 'preload': nothing else; prints the files in require.cache.
 // - 'dynamodb': one DynamoDB-shaped GetItem to a local server; once its span ended, prints the files and
 //   which built-in decoders were loaded.
+// - 'app-api': the app requires @opentelemetry/api itself first, then makes the same call; prints whether
+//   wiretap's API (dist/otel-api.js) is the app's copy.
 // - 'lambda-wrap': under Lambda mode, calls a handler wrapped by the public wrapHandler() of dist/index.js
 //   (WIRETAP_INDEX) that makes the same call, and prints what it returned.
 const http = require('node:http');
@@ -38,6 +40,8 @@ function getItem(port) {
 }
 
 async function main() {
+  // 'app-api': the app loads the OpenTelemetry API before wiretap needs it (its first server listens below).
+  const api = mode === 'app-api' ? require('@opentelemetry/api') : undefined;
   if (mode === 'preload') return console.log(JSON.stringify(loaded()));
   const server = http.createServer((req, res) => {
     req.resume();
@@ -51,6 +55,11 @@ async function main() {
   if (mode === 'dynamodb') {
     const status = await getItem(port);
     console.log(JSON.stringify({ status, ...loaded() }));
+  } else if (mode === 'app-api') {
+    const status = await getItem(port);
+    const out = loaded();
+    const selector = out.files.find((f) => f.endsWith(`${require('node:path').sep}otel-api.js`));
+    console.log(JSON.stringify({ status, ...out, shared: !!selector && require(selector) === api }));
   } else if (mode === 'lambda-wrap') {
     const { wrapHandler } = require(process.env.WIRETAP_INDEX);
     const handler = wrapHandler(async () => ({ status: await getItem(port) }));
