@@ -60,7 +60,9 @@ export const DETECTORS: readonly Detector[] = [
   },
   // `scheme://user:password@host` inside any value (connection strings, DATABASE_URL).
   { name: 'detect:url-userinfo', source: '(?<=[a-z][a-z0-9+.-]*://)[^/\\s:@"\']+:[^/\\s@"\']+(?=@)', inPaths: false },
-  { name: 'detect:card-number', source: '(?<![0-9-])(?:[0-9][ -]?){12,18}[0-9](?![0-9])', confirm: isCardNumber, inPaths: true },
+  // Not inside a hex token: a UUID or hex id whose middle happens to be all digits (about 1 in 700 for a
+  // UUID's middle groups, 1 in 10 of those Luhn-valid) is an id, not a card.
+  { name: 'detect:card-number', source: '(?<![0-9a-fA-F-])(?:[0-9][ -]?){12,18}[0-9](?![0-9a-fA-F])', confirm: isCardNumber, inPaths: true },
   { name: 'detect:aws-secret-key', source: '(?<![A-Za-z0-9/+=_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])', confirm: looksLikeAwsSecret, inPaths: false },
 ];
 

@@ -13,6 +13,19 @@ describe('redaction/detectors', () => {
     expect(all.redact('ts 1700000000009 card 5555555555554444')).to.equal('ts 1700000000009 card [REDACTED]');
   });
 
+  it('cards: not inside a hex token (a UUID whose middle groups happen to be Luhn-valid digits)', () => {
+    // 5b + 4242-4242-4242-4242 would be a card standing alone; inside this UUID-shaped id it is not.
+    const id = '29a729dc-5b42-4242-4242-4242e6ebcfbb3';
+    expect(isCardNumber('4242-4242-4242-4242')).to.equal(true);
+    expect(all.redact(id)).to.equal(id);
+    expect(all.redact('dc4242424242424242')).to.equal('dc4242424242424242');
+    expect(all.redact('4242424242424242ab')).to.equal('4242424242424242ab');
+    // Delimited by anything else, still a card.
+    expect(all.redact('pan=4242-4242-4242-4242;')).to.equal('pan=[REDACTED];');
+    expect(all.redact('"4242424242424242"')).to.equal('"[REDACTED]"');
+    expect(all.redact('card:4242 4242 4242 4242.')).to.equal('card:[REDACTED].');
+  });
+
   it('AWS secret keys: 40 mixed-case characters standing alone; hex digests kept', () => {
     expect(looksLikeAwsSecret('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).to.equal(true);
     expect(all.redact('da39a3ee5e6b4b0d3255bfef95601890afd80709')).to.equal('da39a3ee5e6b4b0d3255bfef95601890afd80709');
