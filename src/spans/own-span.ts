@@ -108,6 +108,13 @@ function sanitize(attributes: unknown): Attributes {
   return out;
 }
 
+/** A key that an object enumerates before the others, in numeric order (an array index). */
+const isIndexKey = (key: string): boolean => {
+  const c = key.charCodeAt(0);
+  if (c < 48 || c > 57 || !/^(?:0|[1-9]\d*)$/.test(key)) return false;
+  return Number(key) < 4294967295;
+};
+
 const isHrTime = (value: unknown): value is HrTime => Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
 const isTimeInput = (value: unknown): value is TimeInput => isHrTime(value) || typeof value === 'number' || value instanceof Date;
 
@@ -189,7 +196,16 @@ export class OwnSpan implements Span, ReadableSpan {
   name: string;
   kind: SpanKind;
   readonly parentSpanContext: SpanContext | undefined;
-  readonly attributes: SpanAttributes = {};
+  /**
+   * The attributes as two lists in the order an object would enumerate them (the encoders read these):
+   * a span's ~30 attributes would turn an object into a slow dictionary-mode one, for each set and again
+   * for each read. `attributes` builds the object view when something asks for it.
+   */
+  readonly attributeKeys: string[] = [];
+  readonly attributeValues: AttributeValue[] = [];
+  /** A key an object would enumerate first (an array index, "0", "42"): the lists are not in object order. */
+  hasIndexKey = false;
+  private attributesView: SpanAttributes | undefined;
   readonly links: Link[] = [];
   readonly events: TimedEvent[] = [];
   readonly startTime: HrTime;
@@ -256,15 +272,48 @@ export class OwnSpan implements Span, ReadableSpan {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
-    const isNewKey = !hasOwn.call(this.attributes, key);
+    // An object ignores a string stored under __proto__ (SpanImpl counts it and keeps nothing): so here.
+    if (key === '__proto__') {
+      this.attributesCount++;
+      return this;
+    }
+    const keys = this.attributeKeys;
+    let at = -1;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) {
+        at = i;
+        break;
+      }
+    }
+    if (at >= 0) {
+      this.attributeValues[at] = this.truncate(value);
+      this.attributesView = undefined;
+      return this;
+    }
     const countLimit = this.limits.attributeCountLimit;
-    if (countLimit !== undefined && this.attributesCount >= countLimit && isNewKey) {
+    if (countLimit !== undefined && this.attributesCount >= countLimit) {
       this.droppedAttributesCount++;
       return this;
     }
-    this.attributes[key] = this.truncate(value);
-    if (isNewKey) this.attributesCount++;
+    keys.push(key);
+    this.attributeValues.push(this.truncate(value));
+    if (!this.hasIndexKey && isIndexKey(key)) this.hasIndexKey = true;
+    this.attributesView = undefined;
+    this.attributesCount++;
     return this;
+  }
+
+  /** The attributes as an object (as SpanImpl keeps them), for whatever reads a ReadableSpan generically. */
+  get attributes(): SpanAttributes {
+    let view = this.attributesView;
+    if (!view) {
+      view = {};
+      const keys = this.attributeKeys;
+      const values = this.attributeValues;
+      for (let i = 0; i < keys.length; i++) view[keys[i]!] = values[i];
+      this.attributesView = view;
+    }
+    return view;
   }
 
   setAttributes(attributes: SpanAttributes): this {

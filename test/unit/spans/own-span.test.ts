@@ -134,6 +134,21 @@ describe('own span record (wiretap owns the provider)', () => {
     }
   });
 
+  it('keys an object orders first (array indexes) and __proto__: the same order and bytes as the SDK span', () => {
+    expectSame(
+      twin({}, (t) => {
+        const a = t.startSpan('index keys', { startTime: [1_800_000_000, 1], attributes: { b: 1, '10': 'ten', '2': 'two', '01': 'not an index' } });
+        a.setAttributes({ '0': 'zero', b: 2, '4294967295': 'not an index either' });
+        a.end([1_800_000_000, 2]);
+        const p = t.startSpan('proto', { startTime: [1_800_000_000, 3] });
+        p.setAttribute('__proto__', 'ignored by an object');
+        p.setAttribute('after', 'kept');
+        p.end([1_800_000_000, 4]);
+      }),
+      2,
+    );
+  });
+
   it('invalid attributes, status rules, operations after end and a second end behave as on the SDK span', () => {
     const warnings: string[] = [];
     const logger = { warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m), debug: () => undefined, info: () => undefined, verbose: () => undefined } as DiagLogger;
