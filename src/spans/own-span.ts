@@ -263,6 +263,11 @@ export class OwnSpan implements Span, ReadableSpan {
   }
 
   setAttribute(key: string, value?: AttributeValue): this {
+    return this.put(key, value, this.attributeKeys.length);
+  }
+
+  /** setAttribute; an existing key can only be among the first `existing` keys. */
+  private put(key: string, value: AttributeValue | undefined, existing: number): this {
     if (value == null || this.isEnded()) return this;
     if (key.length === 0) {
       diag.warn(`Invalid attribute key: ${key}`);
@@ -279,7 +284,7 @@ export class OwnSpan implements Span, ReadableSpan {
     }
     const keys = this.attributeKeys;
     let at = -1;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < existing; i++) {
       if (keys[i] === key) {
         at = i;
         break;
@@ -317,7 +322,9 @@ export class OwnSpan implements Span, ReadableSpan {
   }
 
   setAttributes(attributes: SpanAttributes): this {
-    for (const key in attributes) if (hasOwn.call(attributes, key)) this.setAttribute(key, attributes[key]);
+    // An object's own keys are distinct: each needs comparing only with the keys the span had before.
+    const existing = this.attributeKeys.length;
+    for (const key in attributes) if (hasOwn.call(attributes, key)) this.put(key, attributes[key], existing);
     return this;
   }
 
