@@ -29,6 +29,21 @@ export interface EncodedSpan {
   readonly bytes: Buffer;
 }
 
+/**
+ * wiretap's own span record (src/spans/own-span.ts) also lists its attributes in two arrays, in the order
+ * the `attributes` object enumerates them unless `hasIndexKey`: read from there, without that object.
+ */
+interface ListedAttributes {
+  readonly attributeKeys?: readonly string[];
+  readonly attributeValues?: readonly unknown[];
+  readonly hasIndexKey?: boolean;
+}
+
+const listed = (span: ReadableSpan): ListedAttributes | undefined => {
+  const l = span as ListedAttributes;
+  return l.attributeKeys && l.attributeValues && !l.hasIndexKey ? l : undefined;
+};
+
 export interface SpanEncoder {
   readonly format: OtlpFormat;
   encode(span: ReadableSpan): EncodedSpan;
@@ -40,7 +55,16 @@ type Transformer = typeof import('@opentelemetry/otlp-transformer');
 
 function groupsOf() {
   const byResource = new Map<Resource, Map<string, Group>>();
-  return (span: ReadableSpan, init: (g: Group) => void): Group => {
+  // The last span's resource and scope objects: wiretap's spans share both, so most spans find their
+  // group without building the scope key.
+  let last: { resource: Resource; scope: ReadableSpan['instrumentationScope']; group: Group } | undefined;
+  return (span: ReadableSpan, init: (span: ReadableSpan, g: Group) => void): Group => {
+    if (last && last.resource === span.resource && last.scope === span.instrumentationScope) return last.group;
+    const group = find(span, init);
+    last = { resource: span.resource, scope: span.instrumentationScope, group };
+    return group;
+  };
+  function find(span: ReadableSpan, init: (span: ReadableSpan, g: Group) => void): Group {
     let scopes = byResource.get(span.resource);
     if (!scopes) byResource.set(span.resource, (scopes = new Map()));
     const s = span.instrumentationScope;
@@ -48,11 +72,11 @@ function groupsOf() {
     let group = scopes.get(scopeKey);
     if (!group) {
       group = { resource: span.resource, scopeKey };
-      init(group);
+      init(span, group);
       scopes.set(scopeKey, group);
     }
     return group;
-  };
+  }
 }
 
 /** Joins the batch's spans per group, in first-seen order. */
@@ -73,7 +97,7 @@ function jsonEncoder(): SpanEncoder {
   const { JSON_ENCODER } = require(`${base}common/utils`) as { JSON_ENCODER: unknown };
   const writeSpan = jsonSpanWriter();
   const group = groupsOf();
-  const init = (span: ReadableSpan) => (g: Group) => {
+  const init = (span: ReadableSpan, g: Group) => {
     const resource = createResource(span.resource, JSON_ENCODER);
     const scope = span.instrumentationScope;
     // {"resource":…,"scopeSpans":[{"scope":…,"spans":[ SPANS ],"schemaUrl":…}],"schemaUrl":…}
@@ -85,7 +109,7 @@ function jsonEncoder(): SpanEncoder {
   const comma = Buffer.from(',');
   return {
     format: 'json',
-    encode: (span) => ({ group: group(span, init(span)), bytes: Buffer.from(writeSpan(span)) }),
+    encode: (span) => ({ group: group(span, init), bytes: Buffer.from(writeSpan(span)) }),
     request(batch) {
       const parts: Buffer[] = [Buffer.from('{"resourceSpans":[')];
       let firstGroup = true;
@@ -195,12 +219,22 @@ function jsonSpanWriter(): (span: ReadableSpan) => string {
     out += field('name', span.name);
     out += `,"kind":${span.kind == null ? 0 : span.kind + 1}`;
     out += `,"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}","attributes":[`;
-    const attrs = span.attributes;
-    let first = true;
-    for (const key of Object.keys(attrs)) {
-      if (!first) out += ',';
-      first = false;
-      out += attribute(key, attrs[key]);
+    const list = listed(span);
+    if (list) {
+      const keys = list.attributeKeys!;
+      const values = list.attributeValues!;
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) out += ',';
+        out += attribute(keys[i]!, values[i]);
+      }
+    } else {
+      const attrs = span.attributes;
+      let first = true;
+      for (const key of Object.keys(attrs)) {
+        if (!first) out += ',';
+        first = false;
+        out += attribute(key, attrs[key]);
+      }
     }
     out += ']';
     out += field('droppedAttributesCount', span.droppedAttributesCount);
@@ -311,18 +345,20 @@ function spanWriter() {
     // As common.writeAttributes(w, attributes, 9), one KeyValue at a time.
     for (const key in attributes) {
       if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-      const value = attributes[key];
-      w.writeTag(9, 2);
-      const bytes = remembered(key, value);
-      if (bytes) {
-        w.writeBytes(bytes);
-        continue;
-      }
-      const at = w.startLengthDelimited();
-      const from = w.pos;
-      common.writeKeyValue(w, key, value);
-      w.finishLengthDelimited(at, w.pos - from);
+      writeSpanAttribute(w, key, attributes[key]);
     }
+  };
+  const writeSpanAttribute = (w: Writer, key: string, value: unknown) => {
+    w.writeTag(9, 2);
+    const bytes = remembered(key, value);
+    if (bytes) {
+      w.writeBytes(bytes);
+      return;
+    }
+    const at = w.startLengthDelimited();
+    const from = w.pos;
+    common.writeKeyValue(w, key, value);
+    w.finishLengthDelimited(at, w.pos - from);
   };
   return (span: ReadableSpan): Buffer => {
     const w = writer;
@@ -354,7 +390,12 @@ function spanWriter() {
       common.writeHrTimeAsFixed64(w, span.startTime);
       w.writeTag(8, 1);
       common.writeHrTimeAsFixed64(w, span.endTime);
-      if (span.attributes) writeSpanAttributes(w, span.attributes);
+      const list = listed(span);
+      if (list) {
+        const keys = list.attributeKeys!;
+        const values = list.attributeValues!;
+        for (let i = 0; i < keys.length; i++) writeSpanAttribute(w, keys[i]!, values[i]);
+      } else if (span.attributes) writeSpanAttributes(w, span.attributes);
       w.writeTag(10, 0);
       w.writeVarint(span.droppedAttributesCount);
       for (const event of span.events) {
@@ -420,7 +461,7 @@ function protobufEncoder(t: Transformer): SpanEncoder {
     const ss = rsFields.find((f) => f.field === 2)!;
     return { rsFields, ssFields: fields(ss.value) };
   };
-  const init = (span: ReadableSpan) => (g: Group) => {
+  const init = (span: ReadableSpan, g: Group) => {
     const { rsFields, ssFields } = only(t.ProtobufTraceSerializer.serializeRequest([span])!);
     // The other fields, in the serializer's own order around the spans and around ScopeSpans, so that a
     // batch of one group is byte for byte what the serializer writes.
@@ -434,7 +475,7 @@ function protobufEncoder(t: Transformer): SpanEncoder {
   return {
     format: 'protobuf',
     // The span's bytes are the whole `spans` field of ScopeSpans (tag and length included).
-    encode: (span) => ({ group: group(span, init(span)), bytes: writeSpan(span) }),
+    encode: (span) => ({ group: group(span, init), bytes: writeSpan(span) }),
     request(batch) {
       const parts: Buffer[] = [];
       for (const [g, spans] of byGroup(batch)) {

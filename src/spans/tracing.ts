@@ -219,8 +219,19 @@ export class Tracing {
       }
       return this.appTracer!;
     }
-    return (this.ownTracer ??= this.ownProvider().getTracer(TRACER_NAME, VERSION));
+    return (this.ownTracer ??= this.leanTracer(this.ownProvider().getTracer(TRACER_NAME, VERSION)));
   };
+
+  /**
+   * wiretap's own span record on the SDK tracer's settings (sampler, limits, ids, resource, scope), or the
+   * SDK tracer itself where this SDK version keeps them elsewhere. Why: docs/design.md ("The span record").
+   */
+  private leanTracer(sdk: Tracer): Tracer {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OwnTracer, partsOf } = require('./own-span') as typeof import('./own-span');
+    const parts = partsOf(sdk, this.processors);
+    return parts ? new OwnTracer(parts) : sdk;
+  }
 
   get pending(): number {
     return this.processors.reduce((n, p) => n + p.pending, 0);
