@@ -18,6 +18,7 @@ import type { Config } from '../config/load';
 import type { DecodedKind, Decoder } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
 import { BodyCollector } from '../exchange/body';
+import { fromFlatList, type FlatHeaders } from '../exchange/headers';
 import type { Exchange, Headers, RequestHead } from '../exchange/types';
 import type { Recorder, StartRecording } from '../interceptors/interceptor';
 import type { Redactor } from '../redaction/redactor';
@@ -103,7 +104,8 @@ export class Pipeline {
       if (isTracingSuppressed(active)) return undefined;
       const ignore = this.options.ignore;
       if (ignore && ignore.length) {
-        for (const t of ignore) if (t.port === head.port && (t.path === undefined || t.path === head.path) && t.host === head.host.toLowerCase()) return undefined;
+        let host: string | undefined;
+        for (const t of ignore) if (t.port === head.port && (t.path === undefined || t.path === head.path) && t.host === (host ??= head.host.toLowerCase())) return undefined;
       }
       if (this.inflight.size >= this.options.config.maxInflight) {
         if (this.droppedInflight++ === 0) diag.warn(`more than ${this.options.config.maxInflight} calls in flight; not recording the excess`);
@@ -140,6 +142,9 @@ class RedirectHop {
   ) {}
 }
 
+/** Stands for response headers nothing reads (see Recording.response). */
+const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
 export class Recording implements Recorder {
   readonly span: Span;
   readonly inject: Record<string, string> | undefined;
@@ -149,6 +154,8 @@ export class Recording implements Recorder {
   private responseBody?: BodyCollector;
   private done = false;
   private readonly resendCount: number;
+  /** The response headers as the transport listed them, until finish() makes the map. */
+  private rawResponseHeaders: FlatHeaders | undefined = undefined;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -207,10 +214,12 @@ export class Recording implements Recorder {
         diag.once('error', `inject:${this.decoder.name}`, `decoder ${this.decoder.name}: inject threw: ${describe(err)}`);
       }
     }
-    for (const name of Object.keys(carrier)) {
+    let n = 0;
+    for (const name in carrier) {
       if (head.headers[name.toLowerCase()] !== undefined) delete carrier[name];
+      else n++;
     }
-    return Object.keys(carrier).length ? carrier : undefined;
+    return n > 0 ? carrier : undefined;
   }
 
   requestHeaders(headers: Headers): void {
@@ -236,9 +245,16 @@ export class Recording implements Recorder {
     (this.requestBody ??= new BodyCollector(this.pipeline.options.config.maxErrorBodyBytes)).unknownSize = true;
   }
 
-  response(status: number, headers: Headers): void {
+  response(status: number, headers: Headers | FlatHeaders): void {
     if (this.done) return;
-    this.exchange.response = { status, headers };
+    if (Array.isArray(headers)) {
+      // Made at the end, and only if something reads it (not for an unsampled span without metrics).
+      this.rawResponseHeaders = headers as FlatHeaders;
+      this.exchange.response = { status, headers: NO_HEADERS };
+    } else {
+      this.rawResponseHeaders = undefined;
+      this.exchange.response = { status, headers: headers as Headers };
+    }
     this.exchange.timings.responseStart = now();
   }
 
@@ -276,6 +292,12 @@ export class Recording implements Recorder {
     const x = this.exchange;
     x.timings.end = now();
     try {
+      const raw = this.rawResponseHeaders;
+      if (raw !== undefined && x.response !== undefined) {
+        this.rawResponseHeaders = undefined;
+        const { onEnd, onExchange } = this.pipeline.options;
+        if (this.span.isRecording() || onEnd !== undefined || onExchange !== undefined) x.response.headers = fromFlatList(raw);
+      }
       if (this.requestBody) x.requestBody = this.requestBody.finish(x.request.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
       if (this.responseBody) x.responseBody = this.responseBody.finish(x.response?.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
       if (!this.span.isRecording()) {
