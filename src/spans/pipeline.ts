@@ -64,14 +64,21 @@ const isTracingSuppressed = (ctx: Context): boolean => ctx.getValue(SUPPRESS_TRA
 /** W3C trace context, as @opentelemetry/core's W3CTraceContextPropagator writes it. */
 function injectW3C(span: Span, carrier: Record<string, string>): void {
   const sc = span.spanContext();
-  if (!trace.isSpanContextValid(sc)) return;
+  if (!traceApi.isSpanContextValid(sc)) return;
   carrier.traceparent = `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || 0).toString(16)}`;
   if (sc.traceState) carrier.tracestate = sc.traceState.serialize();
 }
 
 // The real clock captured at preload: a fake Date/performance.now in the app never moves span times.
 export { now } from './clock';
-import { now } from './clock';
+import { now as clockNow } from './clock';
+
+// Read once, here: in the bundle every use of another bundle's export (the clock) or of the API's goes
+// through two getters (esbuild's __toESM copies), a few hundred instructions per call on this path.
+const now: () => number = clockNow;
+const contextApi = context;
+const propagationApi = propagation;
+const traceApi = trace;
 
 export function errorType(err: unknown): string {
   if (err && typeof err === 'object') {
@@ -100,7 +107,7 @@ export class Pipeline {
     try {
       // The next hop of a followed redirect: same parent as the hop before it (see interceptors/redirects.ts).
       const hop = previousHop instanceof RedirectHop ? previousHop : undefined;
-      const active = hop ? hop.parent : context.active();
+      const active = hop ? hop.parent : contextApi.active();
       if (isTracingSuppressed(active)) return undefined;
       const ignore = this.options.ignore;
       if (ignore && ignore.length) {
@@ -199,7 +206,7 @@ export class Recording implements Recorder {
     // Never overwrite what the request already carries (it may be covered by a signature).
     if (head.headers['traceparent'] === undefined) {
       // The global propagator when one is registered (e.g. the app's B3), W3C otherwise.
-      if (propagation.fields().length > 0) propagation.inject(trace.setSpan(parent, this.span), carrier, setter);
+      if (propagationApi.fields().length > 0) propagationApi.inject(traceApi.setSpan(parent, this.span), carrier, setter);
       else injectW3C(this.span, carrier);
     }
     if (this.decoder.inject) {
