@@ -25,14 +25,35 @@ export function fromObject(input: Record<string, HeaderValue> | undefined | null
   return out;
 }
 
+/**
+ * From Node's own header store of an OutgoingMessage (`{ [lower-case name]: [name as set, value] }`, what
+ * `getHeaders()` copies from): the same result as `fromObject(msg.getHeaders())` without the copy. The
+ * names are lower-case already (setHeader and appendHeader store them so).
+ */
+export function fromOutgoing(store: Record<string, readonly [string, HeaderValue]>): Headers {
+  const out: Headers = {};
+  for (const name in store) {
+    const value = store[name][1];
+    if (typeof value === 'string') out[name] = value;
+    else if (value === undefined || value === null) continue;
+    else if (Array.isArray(value)) for (const v of value) out[name] = join(name, out[name], String(v));
+    else out[name] = String(value);
+  }
+  return out;
+}
+
+export type FlatHeaders = ReadonlyArray<string | Buffer | readonly (string | Buffer)[]>;
+
 /** From a flat `[name, value, name, value]` list of strings or Buffers (undici, rawHeaders). */
-export function fromFlatList(input: ReadonlyArray<string | Buffer | readonly (string | Buffer)[]> | undefined | null): Headers {
+export function fromFlatList(input: FlatHeaders | undefined | null): Headers {
   const out: Headers = {};
   if (!input) return out;
   for (let i = 0; i + 1 < input.length; i += 2) {
-    const name = String(input[i]).toLowerCase();
+    const key = input[i];
+    const name = (typeof key === 'string' ? key : String(key)).toLowerCase();
     const value = input[i + 1];
-    if (Array.isArray(value)) for (const v of value) out[name] = join(name, out[name], String(v));
+    if (typeof value === 'string') out[name] = join(name, out[name], value);
+    else if (Array.isArray(value)) for (const v of value) out[name] = join(name, out[name], String(v));
     else out[name] = join(name, out[name], String(value));
   }
   return out;

@@ -10,9 +10,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import diagnosticsChannel = require('node:diagnostics_channel');
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
-import { fromFlatList, fromObject } from '../exchange/headers';
-import type { RequestHead } from '../exchange/types';
-import { diag, guard, safely } from '../diag/log';
+import { fromFlatList, fromObject, fromOutgoing } from '../exchange/headers';
+import type { Headers, RequestHead } from '../exchange/types';
+import { describe, diag, guard, safely } from '../diag/log';
 import { parserStandIns, type ParserStandIns } from './parser-body';
 import { noteRedirect, previousHop } from './redirects';
 
@@ -24,7 +24,7 @@ interface Target {
 }
 
 /** Reads the connect target from the call's arguments, as Node merges them (options override the URL). */
-function targetOf(args: unknown[]): Target {
+function targetOf(args: ArrayLike<unknown>): Target {
   let host: string | undefined;
   let port: number | undefined;
   let i = 0;
@@ -43,12 +43,58 @@ function targetOf(args: unknown[]): Target {
   if (options && typeof options === 'object' && !(options instanceof URL)) {
     const o = options as { hostname?: string; host?: string; port?: string | number; defaultPort?: number; agent?: { defaultPort?: number }; socketPath?: string };
     if (o.hostname) host = o.hostname;
-    else if (o.host) host = o.host.replace(/:\d+$/, '');
+    else if (o.host) host = o.host.indexOf(':') < 0 ? o.host : o.host.replace(/:\d+$/, '');
     if (o.port !== undefined && o.port !== null && o.port !== '') port = Number(o.port);
     else if (port === undefined) port = o.defaultPort ?? o.agent?.defaultPort;
     if (o.socketPath && !host) host = 'localhost';
   }
   return { host: host ?? 'localhost', port };
+}
+
+// Node's own header store on OutgoingMessage (`this[kOutHeaders]`: `{ [lower-case name]: [name as set,
+// value] }`, null until a header is set; Node 20, 22 and 24). Reading it directly saves getHeaders()'s copy
+// of it; writing the trace headers into it saves setHeader()'s validation wrappers, for values that pass
+// the same checks here. Found on the first request by its description and checked against getHeaders()
+// there; where it is missing or differs (another Node, a patched getHeaders/setHeader) the public calls
+// are used, as before.
+type OutStore = Record<string, [string, unknown]>;
+type WithStore = ClientRequest & { [key: symbol]: OutStore | null | undefined };
+const nodeGetHeaders = http.OutgoingMessage.prototype.getHeaders;
+const nodeSetHeader = http.OutgoingMessage.prototype.setHeader;
+/** undefined: not looked for yet; null: not usable. */
+let outHeaders: symbol | null | undefined;
+
+/** The store's symbol; undefined while undecided (checked on the first request that has headers). */
+function findOutHeaders(req: ClientRequest): symbol | null | undefined {
+  const symbol = Object.getOwnPropertySymbols(req).find((s) => s.description === 'kOutHeaders');
+  if (!symbol) return null;
+  const store = (req as WithStore)[symbol];
+  if (store === null) return undefined;
+  if (typeof store !== 'object' || Object.getPrototypeOf(store) !== null) return null;
+  for (const name in store) if (!Array.isArray(store[name]) || store[name].length !== 2 || typeof store[name][0] !== 'string') return null;
+  // The same headers, in the same order, as the public copy.
+  const direct = fromOutgoing(store as Record<string, [string, string]>);
+  const copied = fromObject(req.getHeaders() as Record<string, string | string[] | number>);
+  const a = Object.entries(direct);
+  const b = Object.entries(copied);
+  if (a.length !== b.length || a.some(([k, v], i) => b[i][0] !== k || b[i][1] !== v)) return null;
+  return symbol;
+}
+
+/** The store, when it can be read directly for this request; undefined when the public calls must be used. */
+function storeOf(req: ClientRequest): OutStore | null | undefined {
+  if (req.getHeaders !== nodeGetHeaders) return undefined;
+  if (outHeaders === undefined) {
+    outHeaders = findOutHeaders(req);
+    if (outHeaders === undefined) return undefined;
+  }
+  return outHeaders === null ? undefined : (req as WithStore)[outHeaders];
+}
+
+function readHeaders(req: ClientRequest): Headers {
+  const store = storeOf(req);
+  if (store === undefined) return fromObject(req.getHeaders() as Record<string, string | string[] | number>);
+  return store === null ? {} : fromOutgoing(store as Record<string, [string, string]>);
 }
 
 function headOf(req: ClientRequest, target: Target, scheme: 'http' | 'https'): RequestHead {
@@ -62,18 +108,36 @@ function headOf(req: ClientRequest, target: Target, scheme: 'http' | 'https'): R
     port: target.port ?? (scheme === 'https' ? 443 : 80),
     path: q < 0 ? rawPath : rawPath.slice(0, q),
     query: q < 0 ? '' : rawPath.slice(q + 1),
-    headers: fromObject(req.getHeaders() as Record<string, string | string[] | number>),
+    headers: readHeaders(req),
     protocolVersion: '1.1',
     transport: 'http',
   };
 }
 
-/** Adds trace-context headers while the request head is still open. Never replaces an existing one. */
-function injectHeaders(req: ClientRequest, rec: Recorder): void {
-  if (!rec.inject || req.headersSent) return;
-  for (const name in rec.inject) {
-    if (!req.hasHeader(name)) req.setHeader(name, rec.inject[name]);
+// What Node's validateHeaderName / validateHeaderValue accept (checkIsHttpToken, checkInvalidHeaderChar).
+const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Adds trace-context headers while the request head is still open. Never replaces an existing one. Returns
+ * what was written straight into Node's store (lower-case names), for the check at the first _send.
+ */
+function injectHeaders(req: ClientRequest, rec: Recorder): Headers | undefined {
+  const inject = rec.inject;
+  if (!inject || req.headersSent) return undefined;
+  const store = req.setHeader === nodeSetHeader ? storeOf(req) : undefined;
+  let written: Headers | undefined;
+  for (const name in inject) {
+    const value = inject[name];
+    if (store && typeof value === 'string' && TOKEN.test(name) && !INVALID_VALUE.test(value)) {
+      // As setHeader(name, value) after hasHeader(name): head.headers was read from this store just now.
+      const lower = name.toLowerCase();
+      if (store[lower] !== undefined) continue;
+      store[lower] = [name, value];
+      (written ??= {})[lower] = value;
+    } else if (!req.hasHeader(name)) req.setHeader(name, value);
   }
+  return written;
 }
 
 // Per-request state sits under one symbol on the request and response (a plain data property, added the
@@ -84,6 +148,8 @@ interface Watch {
   rec: Recorder;
   head: RequestHead;
   headersRecorded: boolean;
+  /** Trace headers written straight into Node's header store at start (lower-case names). */
+  injected: Headers | undefined;
   /** Chunked encoding: bytes of the current chunk still to come through _send. */
   chunkLeft: number;
   /** Chunked encoding: the next _send is the CRLF after a chunk-size line. */
@@ -109,10 +175,36 @@ const responses = {
   },
 };
 
+/**
+ * Whether Node's header store holds exactly the head's headers plus the ones wiretap wrote: then the final
+ * headers need no second read. False (read again) when it cannot tell, e.g. a non-string value.
+ */
+function unchangedSinceStart(req: ClientRequest, w: Watch): boolean {
+  const store = storeOf(req);
+  if (store === undefined) return false;
+  const headers = w.head.headers;
+  const injected = w.injected;
+  let n = 0;
+  if (store !== null) {
+    for (const name in store) {
+      const value = store[name][1];
+      let expected = headers[name];
+      if (expected === undefined && injected !== undefined) expected = injected[name];
+      if (value !== expected && !(typeof value === 'number' && expected === String(value))) return false;
+      n++;
+    }
+  }
+  let known = 0;
+  for (const _ in headers) known++;
+  if (injected !== undefined) for (const _ in injected) known++;
+  return n === known;
+}
+
 const recordFinalHeaders = (req: ClientRequest, w: Watch): void => {
   w.headersRecorded = true;
   // Headers set with setHeader() after the request was created are known only now.
-  w.rec.requestHeaders(fromObject(req.getHeaders() as Record<string, string | string[] | number>));
+  if (!unchangedSinceStart(req, w)) w.rec.requestHeaders(readHeaders(req));
+  else if (w.injected !== undefined) w.rec.requestHeaders(w.injected);
 };
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -120,8 +212,18 @@ const HEX = /^[0-9a-fA-F]+$/;
 // What OutgoingMessage's write_() and end() hand to _send(), after validating it. With chunked encoding
 // Node sends "<hex size>", CRLF, the chunk (in one or more sends when corked), CRLF, and at the end
 // "0\r\n<trailers>\r\n"; the size says which bytes are body. The head is added inside _send, after this.
-const onSend = guard('http.request.send', (req: ClientRequest, w: Watch, data: unknown, encoding: unknown) => {
+// As guard() makes it, without the rest array per call (this runs on every _send).
+function onSend(req: ClientRequest, w: Watch, data: unknown, encoding: unknown): void {
+  try {
+    sent(req, w, data, encoding);
+  } catch (err) {
+    diag.once('error', 'guard:http.request.send', `http.request.send failed; the app is unaffected: ${describe(err)}`);
+  }
+}
+
+function sent(req: ClientRequest, w: Watch, data: unknown, encoding: unknown): void {
   if (!w.headersRecorded) recordFinalHeaders(req, w);
+  if (!w.rec.wantsBodies) return;
   const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
   const size = typeof data === 'string' ? (data.length === 0 ? 0 : -1) : data instanceof Uint8Array ? data.byteLength : 0;
   if (size === 0) return;
@@ -140,12 +242,16 @@ const onSend = guard('http.request.send', (req: ClientRequest, w: Watch, data: u
     w.skipFraming = true;
   }
   // Otherwise framing: the CRLF after a chunk, or the last chunk with the trailers.
-});
+}
 
-const onResponseChunk = guard('http.response.chunk', (rec: Recorder, chunk: unknown) => {
-  if (chunk === null) rec.end();
-  else rec.responseChunk(chunk);
-});
+function onResponseChunk(rec: Recorder, chunk: unknown): void {
+  try {
+    if (chunk === null) rec.end();
+    else if (rec.wantsBodies) rec.responseChunk(chunk);
+  } catch (err) {
+    diag.once('error', 'guard:http.response.chunk', `http.response.chunk failed; the app is unaffected: ${describe(err)}`);
+  }
+}
 
 // Response body chunks and the end: seen by stand-ins for the parser's own body callbacks, called before
 // Node pushes each chunk (parser-body.ts), so no wiretap frame sits under the app's 'data', 'readable'
@@ -209,20 +315,33 @@ function captureBody(request: ClientRequest, response: IncomingMessage): void {
 
 // Published by Node right before it emits 'response' (Node 20, 22, 24): no 'response' listener, so Node
 // still dumps a response nobody reads. The parser calls it from its headers callback, before the body.
-const onResponseStart = guard('http.response', (message: unknown) => {
+function onResponseStart(message: unknown): void {
+  try {
+    responseStarted(message);
+  } catch (err) {
+    diag.once('error', 'guard:http.response', `http.response failed; the app is unaffected: ${describe(err)}`);
+  }
+}
+
+function responseStarted(message: unknown): void {
   const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
   const w = requests.get(request);
   if (!w || w.response === response) return;
   w.response = response;
   responses.set(response, w.rec);
   captureBody(request, response);
-  // rawHeaders, not headers: Node builds `headers` lazily, and the app may never ask for it.
+  // rawHeaders, not headers: Node builds `headers` lazily, and the app may never ask for it. Handed over
+  // as the list: the recording turns it into a header map only if something reads it.
   const status = response.statusCode ?? 0;
-  const headers = fromFlatList(response.rawHeaders);
-  w.rec.response(status, headers);
-  // follow-redirects (axios) sends the next hop through http.request.
-  if (status >= 300 && status < 400) noteRedirect(w.head, status, headers, w.rec);
-});
+  if (status >= 300 && status < 400) {
+    const headers = fromFlatList(response.rawHeaders);
+    w.rec.response(status, headers);
+    // follow-redirects (axios) sends the next hop through http.request.
+    noteRedirect(w.head, status, headers, w.rec);
+  } else {
+    w.rec.response(status, response.rawHeaders);
+  }
+}
 
 const onRequestError = guard('http.request.error', (message: unknown) => {
   const { request, error } = message as { request: ClientRequest; error: { code?: string } | undefined };
@@ -248,8 +367,8 @@ function onRequestClose(this: ClientRequest): void {
   });
 }
 
-function watchRequest(req: ClientRequest, rec: Recorder, head: RequestHead): void {
-  requests.set(req, { rec, head, headersRecorded: false, chunkLeft: 0, skipFraming: false, timedOut: false });
+function watchRequest(req: ClientRequest, rec: Recorder, head: RequestHead, injected: Headers | undefined): void {
+  requests.set(req, { rec, head, headersRecorded: false, injected, chunkLeft: 0, skipFraming: false, timedOut: false });
   req.on('timeout', onRequestTimeout);
   req.on('close', onRequestClose);
 }
@@ -271,10 +390,12 @@ function installPrototypeHooks(): () => void {
   const originalPush = incomingProto.push;
   // The request body is read in _send, below write()/end(): an error those throw (argument validation,
   // write after end) is made before _send, so wiretap is not on its stack. Named as Node's own.
-  clientProto._send = function _send(this: ClientRequest, ...args: unknown[]): unknown {
+  clientProto._send = function _send(this: ClientRequest, data: unknown, encoding: unknown): unknown {
     const w = requests.get(this);
-    if (w) onSend(this, w, args[0], args[1]);
-    return originalSend.apply(this, args);
+    if (w) onSend(this, w, data, encoding);
+    // `arguments` as received (no rest array per call).
+    // eslint-disable-next-line prefer-rest-params
+    return originalSend.apply(this, arguments as unknown as unknown[]);
   };
   let pushHooked = false;
   installPushHook = () => {
@@ -301,16 +422,24 @@ function installPrototypeHooks(): () => void {
   };
 }
 
+function startWatching(req: ClientRequest, args: ArrayLike<unknown>, scheme: 'http' | 'https', start: StartRecording): void {
+  const head = headOf(req, targetOf(args), scheme);
+  const rec = start(head, previousHop(head));
+  if (!rec) return;
+  watchRequest(req, rec, head, injectHeaders(req, rec));
+}
+
 function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartRecording): AnyFn {
-  return function request(this: unknown, ...args: unknown[]) {
-    const req = original.apply(this, args) as ClientRequest;
-    safely('http.request', () => {
-      const head = headOf(req, targetOf(args), scheme);
-      const rec = start(head, previousHop(head));
-      if (!rec) return;
-      injectHeaders(req, rec);
-      watchRequest(req, rec, head);
-    });
+  return function request(this: unknown) {
+    // `arguments` as received (no rest array per call).
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments;
+    const req = original.apply(this, args as unknown as unknown[]) as ClientRequest;
+    try {
+      startWatching(req, args, scheme, start);
+    } catch (err) {
+      diag.once('error', 'guard:http.request', `http.request failed; the app is unaffected: ${describe(err)}`);
+    }
     return req;
   };
 }

@@ -1,6 +1,7 @@
 // The seam between transports and the rest of wiretap. Interceptors know transports; they hand plain
 // data to a Recorder and never see a decoder or a span.
 import type { Headers, RequestHead } from '../exchange/types';
+import type { FlatHeaders } from '../exchange/headers';
 
 export interface Recorder {
   /** Headers the interceptor adds to the outgoing request (trace context). Undefined: add nothing. */
@@ -14,7 +15,11 @@ export interface Recorder {
   requestChunk(chunk: unknown, encoding?: BufferEncoding): void;
   /** The request body could not be observed (e.g. a stream on an old undici). */
   requestBodyUnknown(): void;
-  response(status: number, headers: Headers): void;
+  /**
+   * The response head. Headers as a map, or as the flat `[name, value, ...]` list the transport has
+   * (Node's rawHeaders): the recorder then makes the map only if something reads it.
+   */
+  response(status: number, headers: Headers | FlatHeaders): void;
   responseChunk(chunk: unknown): void;
   /** A small handle on this hop for the next hop of a followed redirect (passed to start()). */
   asPreviousHop(): unknown;

@@ -18,6 +18,7 @@ import type { Config } from '../config/load';
 import type { DecodedKind, Decoder } from '../decoders/decoder';
 import type { DecoderRegistry } from '../decoders/registry';
 import { BodyCollector } from '../exchange/body';
+import { fromFlatList, type FlatHeaders } from '../exchange/headers';
 import type { Exchange, Headers, RequestHead } from '../exchange/types';
 import type { Recorder, StartRecording } from '../interceptors/interceptor';
 import type { Redactor } from '../redaction/redactor';
@@ -63,14 +64,21 @@ const isTracingSuppressed = (ctx: Context): boolean => ctx.getValue(SUPPRESS_TRA
 /** W3C trace context, as @opentelemetry/core's W3CTraceContextPropagator writes it. */
 function injectW3C(span: Span, carrier: Record<string, string>): void {
   const sc = span.spanContext();
-  if (!trace.isSpanContextValid(sc)) return;
+  if (!traceApi.isSpanContextValid(sc)) return;
   carrier.traceparent = `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || 0).toString(16)}`;
   if (sc.traceState) carrier.tracestate = sc.traceState.serialize();
 }
 
 // The real clock captured at preload: a fake Date/performance.now in the app never moves span times.
 export { now } from './clock';
-import { now } from './clock';
+import { now as clockNow } from './clock';
+
+// Read once, here: in the bundle every use of another bundle's export (the clock) or of the API's goes
+// through two getters (esbuild's __toESM copies), a few hundred instructions per call on this path.
+const now: () => number = clockNow;
+const contextApi = context;
+const propagationApi = propagation;
+const traceApi = trace;
 
 export function errorType(err: unknown): string {
   if (err && typeof err === 'object') {
@@ -99,11 +107,12 @@ export class Pipeline {
     try {
       // The next hop of a followed redirect: same parent as the hop before it (see interceptors/redirects.ts).
       const hop = previousHop instanceof RedirectHop ? previousHop : undefined;
-      const active = hop ? hop.parent : context.active();
+      const active = hop ? hop.parent : contextApi.active();
       if (isTracingSuppressed(active)) return undefined;
       const ignore = this.options.ignore;
       if (ignore && ignore.length) {
-        for (const t of ignore) if (t.port === head.port && (t.path === undefined || t.path === head.path) && t.host === head.host.toLowerCase()) return undefined;
+        let host: string | undefined;
+        for (const t of ignore) if (t.port === head.port && (t.path === undefined || t.path === head.path) && t.host === (host ??= head.host.toLowerCase())) return undefined;
       }
       if (this.inflight.size >= this.options.config.maxInflight) {
         if (this.droppedInflight++ === 0) diag.warn(`more than ${this.options.config.maxInflight} calls in flight; not recording the excess`);
@@ -140,6 +149,9 @@ class RedirectHop {
   ) {}
 }
 
+/** Stands for response headers nothing reads (see Recording.response). */
+const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
 export class Recording implements Recorder {
   readonly span: Span;
   readonly inject: Record<string, string> | undefined;
@@ -149,6 +161,8 @@ export class Recording implements Recorder {
   private responseBody?: BodyCollector;
   private done = false;
   private readonly resendCount: number;
+  /** The response headers as the transport listed them, until finish() makes the map. */
+  private rawResponseHeaders: FlatHeaders | undefined = undefined;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -192,7 +206,7 @@ export class Recording implements Recorder {
     // Never overwrite what the request already carries (it may be covered by a signature).
     if (head.headers['traceparent'] === undefined) {
       // The global propagator when one is registered (e.g. the app's B3), W3C otherwise.
-      if (propagation.fields().length > 0) propagation.inject(trace.setSpan(parent, this.span), carrier, setter);
+      if (propagationApi.fields().length > 0) propagationApi.inject(traceApi.setSpan(parent, this.span), carrier, setter);
       else injectW3C(this.span, carrier);
     }
     if (this.decoder.inject) {
@@ -207,10 +221,12 @@ export class Recording implements Recorder {
         diag.once('error', `inject:${this.decoder.name}`, `decoder ${this.decoder.name}: inject threw: ${describe(err)}`);
       }
     }
-    for (const name of Object.keys(carrier)) {
+    let n = 0;
+    for (const name in carrier) {
       if (head.headers[name.toLowerCase()] !== undefined) delete carrier[name];
+      else n++;
     }
-    return Object.keys(carrier).length ? carrier : undefined;
+    return n > 0 ? carrier : undefined;
   }
 
   requestHeaders(headers: Headers): void {
@@ -236,9 +252,16 @@ export class Recording implements Recorder {
     (this.requestBody ??= new BodyCollector(this.pipeline.options.config.maxErrorBodyBytes)).unknownSize = true;
   }
 
-  response(status: number, headers: Headers): void {
+  response(status: number, headers: Headers | FlatHeaders): void {
     if (this.done) return;
-    this.exchange.response = { status, headers };
+    if (Array.isArray(headers)) {
+      // Made at the end, and only if something reads it (not for an unsampled span without metrics).
+      this.rawResponseHeaders = headers as FlatHeaders;
+      this.exchange.response = { status, headers: NO_HEADERS };
+    } else {
+      this.rawResponseHeaders = undefined;
+      this.exchange.response = { status, headers: headers as Headers };
+    }
     this.exchange.timings.responseStart = now();
   }
 
@@ -276,6 +299,12 @@ export class Recording implements Recorder {
     const x = this.exchange;
     x.timings.end = now();
     try {
+      const raw = this.rawResponseHeaders;
+      if (raw !== undefined && x.response !== undefined) {
+        this.rawResponseHeaders = undefined;
+        const { onEnd, onExchange } = this.pipeline.options;
+        if (this.span.isRecording() || onEnd !== undefined || onExchange !== undefined) x.response.headers = fromFlatList(raw);
+      }
       if (this.requestBody) x.requestBody = this.requestBody.finish(x.request.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
       if (this.responseBody) x.responseBody = this.responseBody.finish(x.response?.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
       if (!this.span.isRecording()) {

@@ -13,6 +13,9 @@ export interface AwsScope {
 
 const MAX_CACHED_SCOPES = 256;
 const scopeCache = new Map<string, AwsScope>();
+/** The last header credential found in the cache, and its scope (see credentialScope). */
+let lastCredential = '';
+let lastScope: AwsScope | undefined;
 
 function remember(key: string, scope: AwsScope): AwsScope {
   if (scopeCache.size >= MAX_CACHED_SCOPES) scopeCache.clear(); // scopes change daily; a rare full reset is fine
@@ -46,7 +49,20 @@ export function credentialScope(head: RequestHead): AwsScope | undefined {
     if (at < 0) return undefined;
     let end = auth.indexOf(',', at);
     if (end < 0) end = auth.length;
-    return parseCredential(auth.slice(at + 11, end).trim(), false, head.headers['x-amz-region-set']);
+    const from = at + 11;
+    const regionSet = head.headers['x-amz-region-set'];
+    // The credential of the last signed call again (a client signs every call with the same scope):
+    // one string compare instead of the trim and the hash of the cache lookup (startsWith(x, at) and a
+    // charCodeAt loop both measured slower than the slice).
+    const sliced = auth.slice(from, end);
+    if (regionSet === undefined && sliced === lastCredential) return lastScope;
+    const credential = sliced.trim();
+    const scope = parseCredential(credential, false, regionSet);
+    if (scope !== undefined && regionSet === undefined && scopeCache.get(credential) === scope) {
+      lastCredential = credential;
+      lastScope = scope;
+    }
+    return scope;
   }
   const query = head.query;
   if (query.length === 0) return undefined;
