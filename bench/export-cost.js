@@ -91,13 +91,7 @@ function heapPerQueuedSpan(mode) {
 
 const [arg, nArg] = process.argv.slice(2);
 if (arg === '--cachegrind') {
-  const { spawnSync } = require('node:child_process');
-  const count = (mode, n) => {
-    const r = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, __filename, mode, String(n)], { encoding: 'utf8' });
-    const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
-    if (!m) throw new Error(r.stderr);
-    return Number(m[1].replace(/,/g, ''));
-  };
+  const count = (mode, n) => require('./whole').instructionsOf([__filename, mode, String(n)]);
   const [n1, n2] = [500, 2500];
   const rows = MODES.map((mode) => ({ mode, instructionsPerSpan: Math.round((count(mode, n2) - count(mode, n1)) / (n2 - n1)) }));
   console.log(JSON.stringify(rows, null, 1));

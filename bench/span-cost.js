@@ -91,13 +91,7 @@ function run(mode, n) {
 
 const [arg, nArg] = process.argv.slice(2);
 if (arg === '--cachegrind') {
-  const { spawnSync } = require('node:child_process');
-  const count = (mode, n) => {
-    const r = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, __filename, mode, String(n)], { encoding: 'utf8' });
-    const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
-    if (!m) throw new Error(r.stderr);
-    return Number(m[1].replace(/,/g, ''));
-  };
+  const count = (mode, n) => require('./whole').instructionsOf([__filename, mode, String(n)]);
   const [n1, n2] = [2000, 12000];
   const modes = process.argv[3] ? process.argv[3].split(',') : MODES;
   for (const mode of modes) console.log(`${mode}: ${Math.round((count(mode, n2) - count(mode, n1)) / (n2 - n1))} instructions per span`);

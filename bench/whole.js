@@ -153,4 +153,13 @@ async function coldPaths({ configs, reps, appEnv, baseEnv, log }) {
   return out;
 }
 
-module.exports = { timed, cachegrind, wholeProcess, instructions, coldPaths, median, stat };
+/** Synchronous: the instruction count of one `node <args>` run under cachegrind (in-process measurements). */
+function instructionsOf(args) {
+  const { spawnSync } = require('node:child_process');
+  const r = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, ...args], { encoding: 'utf8' });
+  const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
+  if (!m) throw new Error(r.stderr);
+  return Number(m[1].replace(/,/g, ''));
+}
+
+module.exports = { timed, cachegrind, instructionsOf, wholeProcess, instructions, coldPaths, median, stat };

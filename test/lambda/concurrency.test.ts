@@ -56,8 +56,9 @@ describe(`multi-concurrency under aws-lambda-ric 4.x on Node 24 (AWS_LAMBDA_MAX_
     downstream?.close();
   });
 
-  it("each invocation's calls are children of that invocation's span; every span delivered before its answer", async () => {
-    fn = await startFunction({
+  /** index.concurrent on 4.x with CONCURRENT invocations at once, exporting OTLP/JSON to `receiverUrl`. */
+  const startConcurrent = (receiverUrl: string, env: Record<string, string>): Promise<RunningFunction> =>
+    startFunction({
       ric: 4,
       node: bin!,
       taskRoot: path.join(REPO, 'test', 'lambda', 'functions', 'cjs'),
@@ -66,15 +67,20 @@ describe(`multi-concurrency under aws-lambda-ric 4.x on Node 24 (AWS_LAMBDA_MAX_
       freeze: false,
       env: {
         AWS_LAMBDA_MAX_CONCURRENCY: String(CONCURRENT),
-        // One worker thread, so the invocations overlap in one agent (see the next test).
+        // One worker thread (4.x starts 8 per CPU, each a runtime with its own agent): the invocations
+        // overlap in one agent, which is where parentage and the timeout's scoping matter.
         AWS_LAMBDA_NODEJS_WORKER_COUNT: '1',
         DOWNSTREAM: url,
         WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '20000',
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', ''),
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl.replace('/v1/traces', ''),
+        ...env,
       },
     });
+
+  it("each invocation's calls are children of that invocation's span; every span delivered before its answer", async () => {
+    fn = await startConcurrent(receiver.url, {});
     const spansAtAnswer = new Map<number, ReturnType<OtlpReceiver['jsonSpans']>>();
     const outcomes = await Promise.all(
       Array.from({ length: CONCURRENT }, (_, n) =>
@@ -104,28 +110,11 @@ describe(`multi-concurrency under aws-lambda-ric 4.x on Node 24 (AWS_LAMBDA_MAX_
     // A receiver of its own: only this test's spans.
     const rx = await startOtlpReceiver();
     try {
-      fn = await startFunction({
-        ric: 4,
-        node: bin!,
-        taskRoot: path.join(REPO, 'test', 'lambda', 'functions', 'cjs'),
-        handler: 'index.concurrent',
-        preload: true,
-        freeze: false,
-        env: {
-          AWS_LAMBDA_MAX_CONCURRENCY: '3',
-          // One worker thread (4.x starts 8 per CPU, each a runtime with its own agent): the three
-          // invocations share one process-wide pipeline, which is where the scoping matters.
-          AWS_LAMBDA_NODEJS_WORKER_COUNT: '1',
-          // /slow stands in for /hold here: the two others stay in flight until the test lets them go.
-          DOWNSTREAM: url,
-          HOLD_PATH: '/slow',
-          // The watchdog fires 3.5 s before the 5 s deadline of the one that hangs.
-          WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS: '3500',
-          WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS: '20000',
-          OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-          OTEL_EXPORTER_OTLP_ENDPOINT: rx.url.replace('/v1/traces', ''),
-        },
+      fn = await startConcurrent(rx.url, {
+        // /slow stands in for /hold here: the two others stay in flight until the test lets them go.
+        HOLD_PATH: '/slow',
+        // The watchdog fires 3.5 s before the 5 s deadline of the one that hangs.
+        WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS: '3500',
       });
       const isInvocation = (s: { attributes: Record<string, unknown> }, n: number) => s.attributes['faas.invocation_id'] !== undefined && String(s.attributes['http.request.body.content']).includes(`"n":${n}`);
       const others = [1, 2].map((n) => fn!.api.invoke({ n }, { timeoutMs: 60_000 }));
