@@ -23,6 +23,9 @@ describe('e2e: heap while spans wait in the export queue', function () {
         // A collector nobody answers from: the spans are written at exit or counted; not what this test is about.
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
         WIRETAP_LOG_LEVEL: 'none',
+        // heapUsed after gc() moves by a few hundred KB from run to run (bytecode, old-space pages): over
+        // 1,500 requests that is well under the bound; over 300 it was not (flaky at 1,000 B/request).
+        MEASURED: '1500',
       };
       const [bare, tapped] = await Promise.all([runApp({ app: 'test/e2e/apps/heap.js', preload: 'none', env, timeoutMs: 45000 }), runApp({ app: 'test/e2e/apps/heap.js', env, timeoutMs: 45000 })]);
       const b = bare.json().find((o) => 'perRequest' in o);
@@ -31,7 +34,7 @@ describe('e2e: heap while spans wait in the export queue', function () {
       expect(t, tapped.stderr).to.not.equal(undefined);
       // Measured: about 3 KB per request before (the SDK span, its attributes, the body strings), about 0.4 KB now.
       expect(t.perRequest - b.perRequest, `bytes of heap per request over the bare app (bare ${b.perRequest})`).to.be.below(1000);
-      if (exporter === 'file') expect(tapped.spans().filter((s) => String(s.attributes['url.full']).includes('/heap/'))).to.have.length(400);
+      if (exporter === 'file') expect(tapped.spans().filter((s) => String(s.attributes['url.full']).includes('/heap/'))).to.have.length(100 + 1500);
     });
   }
 });
