@@ -426,7 +426,15 @@ function startWatching(req: ClientRequest, args: ArrayLike<unknown>, scheme: 'ht
   const head = headOf(req, targetOf(args), scheme);
   const rec = start(head, previousHop(head));
   if (!rec) return;
-  watchRequest(req, rec, head, injectHeaders(req, rec));
+  let injected: Headers | undefined;
+  try {
+    injected = injectHeaders(req, rec);
+  } catch (err) {
+    // A value Node refuses (a custom propagator's): no trace headers, but the call is still recorded and
+    // ends with its response (the store is read again at the first _send, whatever was written).
+    diag.once('warn', 'http.inject', `trace headers not added to a request: ${describe(err)}`);
+  }
+  watchRequest(req, rec, head, injected);
 }
 
 function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartRecording): AnyFn {

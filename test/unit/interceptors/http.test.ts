@@ -150,6 +150,10 @@ describe('http interceptor: request and response headers', () => {
       req.end();
     });
     expect(wire[0]).to.not.include('traceparent');
+    // The request is still watched: its recording ends with the response, not at exit.
+    await new Promise((r) => setImmediate(r));
+    expect(seen).to.have.length(1);
+    expect(seen[0].ended || seen[0].failed !== undefined, 'the recording ended').to.equal(true);
   });
 
   it('records headers of a request made with no headers at all and of a request with a headers array', async () => {
