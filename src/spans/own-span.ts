@@ -345,22 +345,26 @@ export class OwnSpan implements Span, ReadableSpan {
       if (!isTimeInput(timeStamp)) timeStamp = attributesOrStartTime;
       attributesOrStartTime = undefined;
     }
-    const sanitized = sanitize(attributesOrStartTime);
-    const perEvent = this.limits.attributePerEventCountLimit;
+    const { attributes, droppedAttributesCount } = this.limited(sanitize(attributesOrStartTime), this.limits.attributePerEventCountLimit);
+    this.events.push({ name, attributes, time: this.time(timeStamp), droppedAttributesCount });
+    return this;
+  }
+
+  /** An event's or link's attributes under its count limit (the SDK's rule: the first `limit` kept), values truncated. */
+  private limited(sanitized: Attributes, limit: number | undefined): { attributes: Attributes; count: number; droppedAttributesCount: number } {
     const attributes: Attributes = {};
     let droppedAttributesCount = 0;
     let count = 0;
     for (const attr in sanitized) {
       if (!hasOwn.call(sanitized, attr)) continue;
-      if (perEvent !== undefined && count >= perEvent) {
+      if (limit !== undefined && count >= limit) {
         droppedAttributesCount++;
         continue;
       }
       attributes[attr] = this.truncate(sanitized[attr]!);
       count++;
     }
-    this.events.push({ name, attributes, time: this.time(timeStamp), droppedAttributesCount });
-    return this;
+    return { attributes, count, droppedAttributesCount };
   }
 
   addLink(link: Link): this {
@@ -375,20 +379,7 @@ export class OwnSpan implements Span, ReadableSpan {
       this.links.shift();
       this.droppedLinksCount++;
     }
-    const perLink = this.limits.attributePerLinkCountLimit;
-    const sanitized = sanitize(link.attributes);
-    const attributes: Attributes = {};
-    let droppedAttributesCount = 0;
-    let count = 0;
-    for (const attr in sanitized) {
-      if (!hasOwn.call(sanitized, attr)) continue;
-      if (perLink !== undefined && count >= perLink) {
-        droppedAttributesCount++;
-        continue;
-      }
-      attributes[attr] = this.truncate(sanitized[attr]!);
-      count++;
-    }
+    const { attributes, count, droppedAttributesCount } = this.limited(sanitize(link.attributes), this.limits.attributePerLinkCountLimit);
     const processed: Link = { context: link.context };
     if (count > 0) processed.attributes = attributes;
     if (droppedAttributesCount > 0) processed.droppedAttributesCount = droppedAttributesCount;
