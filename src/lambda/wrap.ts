@@ -67,12 +67,20 @@ function observeContextMethods(lambdaContext: unknown, inv: Invocation, outcome:
  * back, the runtime replaces the listener with its own; whatever is in the slot then is what runs.
  */
 function endWhenEventLoopEmpties(inv: Invocation): void {
+  // The flush holds the event loop (its wait is a ref'd timer), so the runtime answers right after it.
+  runFirstInBeforeExitSlot(() => inv.end(undefined, null, false));
+}
+
+/**
+ * Puts `work` before the listener in 3.x's beforeExit slot: when the loop empties, `work` runs, then
+ * whatever is in the slot by then (the runtime's listener, or the one it put there meanwhile).
+ */
+function runFirstInBeforeExitSlot(work: () => Promise<void>, unless?: unknown): void {
   const g = globalThis as unknown as Record<symbol, unknown>;
   const ricListener = g[RIC3_BEFORE_EXIT];
-  if (typeof ricListener !== 'function') return;
+  if (typeof ricListener !== 'function' || ricListener === unless) return;
   const listener = function (this: unknown, ...args: unknown[]) {
-    // The flush holds the event loop (its wait is a ref'd timer), so the runtime answers right after it.
-    void inv.end(undefined, null, false).then(() => {
+    void work().then(() => {
       const current = g[RIC3_BEFORE_EXIT];
       const next = current === listener ? ricListener : current;
       if (typeof next === 'function') (next as Handler).apply(this, args);
@@ -88,17 +96,7 @@ function endWhenEventLoopEmpties(inv: Invocation): void {
  * the flush wait), before the runtime answers and the environment may freeze.
  */
 function deliverLateWorkFirst(inv: Invocation, before: unknown): void {
-  const g = globalThis as unknown as Record<symbol, unknown>;
-  const ricListener = g[RIC3_BEFORE_EXIT];
-  if (typeof ricListener !== 'function' || ricListener === before) return;
-  const listener = function (this: unknown, ...args: unknown[]) {
-    void inv.flushLate().then(() => {
-      const current = g[RIC3_BEFORE_EXIT];
-      const next = current === listener ? ricListener : current;
-      if (typeof next === 'function') (next as Handler).apply(this, args);
-    });
-  };
-  g[RIC3_BEFORE_EXIT] = listener;
+  runFirstInBeforeExitSlot(() => inv.flushLate(), before);
 }
 
 function invoke(host: LambdaHost, handler: Handler, wrapped: Handler, self: unknown, args: unknown[]): unknown {
