@@ -96,14 +96,15 @@ export function installHandlerHooks(lambda: LambdaConfig, wrap: Wrap): () => voi
   const files = new Set(spec.files);
   const originalLoad = Module._load;
   const load = function (this: unknown, request: string, parent: unknown, isMain: boolean): unknown {
+    if (typeof request !== 'string' || !files.has(request)) return originalLoad.apply(this, [request, parent, isMain]);
+    // Both hooks go before the handler's file runs: the modules it loads in turn (an SDK: hundreds) then
+    // resolve and load on Node's own path, not through the in-thread module hooks.
+    done();
     const exports = originalLoad.apply(this, [request, parent, isMain]);
-    if (typeof request === 'string' && files.has(request)) {
-      done();
-      try {
-        return wrappedView(exports, spec.exportPath, wrap);
-      } catch (err) {
-        diag.once('warn', 'lambda.hook', `handler not wrapped: ${describe(err)}`);
-      }
+    try {
+      return wrappedView(exports, spec.exportPath, wrap);
+    } catch (err) {
+      diag.once('warn', 'lambda.hook', `handler not wrapped: ${describe(err)}`);
     }
     return exports;
   };
