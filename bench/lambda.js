@@ -29,10 +29,19 @@ const { startOtlpReceiver } = require(path.join(ROOT, 'build', 'test', 'helpers'
 const HANDLERS = (process.env.BENCH_LAMBDA_HANDLER || 'sdk.handler,index.handler').split(',');
 const RUNS = Number(process.env.BENCH_LAMBDA_RUNS || 7);
 const WARM = Number(process.env.BENCH_LAMBDA_WARM || 30);
-// CPU time of the function's process (user + system, /proc/<pid>/stat, 10 ms ticks): robust against
-// other load on the machine, unlike wall time. Read while the process is frozen or waiting for an event.
+// CPU time of the function's process: the on-CPU nanoseconds of each of its threads
+// (/proc/<pid>/task/*/schedstat), summed; /proc/<pid>/stat's user + system (10 ms ticks) where schedstat is
+// missing. Robust against other load on the machine, unlike wall time. Read while the process is frozen or
+// waiting for an event.
 const TICK_MS = 10;
 function cpuMs(pid) {
+  try {
+    let ns = 0;
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e6;
+  } catch {
+    /* no schedstat: the ticks */
+  }
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -139,7 +148,7 @@ async function once(runtime, config, downstream, receiver, handler) {
     '',
     `\`node bench/lambda.js\` on ${require('node:os').cpus().length} cores; medians of ${RUNS} cold starts per configuration (interleaved), ${WARM} warm invocations each. Handlers: \`sdk.handler\` imports @aws-sdk/client-sqs and client-dynamodb at init (a typical function), \`index.handler\` imports nothing; each invocation makes one HTTP call to 127.0.0.1.`,
     '',
-    'CPU columns: user+system CPU time of the function process (from /proc, 10 ms ticks; warm = average per invocation), the measure that holds on a loaded machine. Wall columns: elapsed time as the caller sees it.',
+    'CPU columns: user+system CPU time of the function process (the on-CPU time of all its threads from /proc/<pid>/task/*/schedstat; warm = average per invocation), the measure that holds on a loaded machine. Wall columns: elapsed time as the caller sees it.',
     '',
     'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result; `otel-layer` is the OpenTelemetry Lambda layer\'s setup (`bench/lambda-otel-wrapper.js`: sdk-trace-node, BatchSpanProcessor, OTLP/protobuf exporter, instrumentation-aws-lambda + aws-sdk + http, as the layer\'s wrapper.ts), exporting to the same local collector. The preload is whatever `dist/register.js` is at the time of the run.',
     '',
