@@ -346,9 +346,15 @@ async function main() {
   // after the code (the source map's mappings are unchanged).
   // A bundle with a dynamic `import()` gets none and loads by plain require: vm.Script code has no module
   // loader for import() (the metrics bundle's official OTLP exporter imports http/https so).
+  // Every bundle stays ASCII: one non-ASCII character anywhere (esbuild escapes them in strings and names but
+  // keeps the comments it preserves) makes the whole file a two-byte string, decoded from UTF-8 and scanned
+  // as UTF-16 at every load (runtime.js, for one `…` in a comment: ~8 M instructions of the first call). Such a
+  // character can only be in a comment here, so it becomes `?` (one UTF-16 unit for one: the source map holds).
   for (const b of built) {
     const file = path.join(DIST, `${b.name}.js`);
-    const code = fs.readFileSync(file, 'utf8');
+    let code = fs.readFileSync(file, 'utf8');
+    // eslint-disable-next-line no-control-regex
+    if (/[^\x00-\x7f]/.test(code)) fs.writeFileSync(file, (code = code.replace(/[^\x00-\x7f]/gu, (c) => (c.length === 1 ? '?' : '??'))));
     if (/\bimport\(/.test(code)) continue;
     const id = require('node:crypto').createHash('sha256').update(code).digest('hex').slice(0, 16);
     fs.writeFileSync(file, code.replace(/\n(\/\/# sourceMappingURL=[^\n]*\n?)$/, `\n//# wiretapBuild=${id}\n$1`));

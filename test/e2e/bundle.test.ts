@@ -23,6 +23,16 @@ describe('e2e: the bundled agent loads little', () => {
     expect(files.length).to.be.at.most(MAX_PRELOAD_FILES);
   });
 
+  it('every bundle is ASCII, so Node reads it as a one-byte string (no UTF-8 decoding and two-byte scanning at each load)', () => {
+    const bundles = fs.readdirSync(DIST).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(DIST, f), 'utf8').includes('__wiretapBundle'));
+    expect(bundles).to.include.members(['register.js', 'runtime.js', 'lambda.js']);
+    for (const f of bundles) {
+      const text = fs.readFileSync(path.join(DIST, f), 'utf8');
+      const at = text.search(/[^\x00-\x7f]/);
+      expect(at, `${f}: non-ASCII at ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`).to.equal(-1);
+    }
+  });
+
   it('the ESM preload (register.mjs) loads the same bundle', async () => {
     const r = await runApp({ app: APP, preload: 'esm', env: { APP_MODE: 'preload' } });
     expect(r.code, r.stderr).to.equal(0);
