@@ -1,5 +1,5 @@
 // Bounded body capture: cost grows with the cap, not with the body.
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { CapturedBody } from './types';
 
 /** Collects at most `cap` bytes of a body while counting all of it. Copies only the captured prefix. */
@@ -83,6 +83,9 @@ export function decodeContent(
   // still bounded budget and keep the first `limit` bytes: a big compressed body keeps its prefix.
   const budget = Math.max(limit + 1, DECODE_BUDGET);
   try {
+    // Loaded here, by the first compressed body: zlib costs ~4 M instructions to load, and most calls never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const zlib = require('node:zlib') as typeof Zlib;
     let out: Buffer;
     if (enc === 'gzip' || enc === 'x-gzip') {
       out = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: budget });
