@@ -42,13 +42,14 @@ describe('e2e: the bundled agent loads little', () => {
   it('a DynamoDB call loads the runtime bundle and the DynamoDB decoder only: no metrics, no other service', async () => {
     const r = await runApp({ app: APP, preload: 'cjs', env: { APP_MODE: 'dynamodb' } });
     expect(r.code, r.stderr).to.equal(0);
-    const out = r.json()[0] as { status: number; files: string[]; decoders: string[] };
+    const out = r.json()[0] as { status: number; files: string[]; decoders: string[]; zlib: boolean };
     expect(out.status).to.equal(200);
     expect(inDist(out.files).sort()).to.deep.equal(['otel-api.js', 'register.js', 'runtime.js']);
     // Not even the OpenTelemetry API's files: the installed version is the bundled one, and the app has not
     // loaded it, so dist/otel-api.js uses its bundled copy.
     expect(inNodeModules(out.files), 'no package file is loaded').to.deep.equal([]);
     expect(out.decoders).to.deep.equal(['aws.dynamodb']);
+    expect(out.zlib, 'zlib loads only for a compressed body').to.equal(false);
     const span = r.spans().find((s) => s.name === 'DynamoDB.GetItem');
     expect(span, 'the call is decoded').to.not.equal(undefined);
     expect(span!.attributes['aws.dynamodb.table_names']).to.deep.equal(['bundle-test']);

@@ -2,7 +2,7 @@
 // What the bundled preload loads, for test/e2e/bundle.test.ts. APP_MODE:
 // - 'preload': nothing else; prints the files in require.cache.
 // - 'dynamodb': one DynamoDB-shaped GetItem to a local server; once its span ended, prints the files and
-//   which built-in decoders were loaded.
+//   which built-in decoders were loaded and whether node:zlib was.
 // - 'app-api': the app requires @opentelemetry/api itself first, then makes the same call; prints whether
 //   wiretap's API (dist/otel-api.js) is the app's copy.
 // - 'lambda-wrap': under Lambda mode, calls a handler wrapped by the public wrapHandler() of dist/index.js
@@ -21,7 +21,8 @@ function loaded() {
     const { loadedDecoder } = require(runtime).shared['decoders/index'];
     decoders = agent.registry.decoders.filter((d) => loadedDecoder(d) !== d).map((d) => d.name);
   }
-  return { files, decoders };
+  const zlib = process.moduleLoadList.includes('NativeModule zlib');
+  return { files, decoders, zlib };
 }
 
 function getItem(port) {
