@@ -2,7 +2,8 @@
 // The span record's own cost in-process: start, 27 attributes (a decoded DynamoDB GetItem with both
 // bodies, as the pipeline sets them), end, through the SDK span (`sdk`) or wiretap's own (`own`,
 // src/spans/own-span.ts), with a no-op processor or with the queue's encoding at the end (`-json`,
-// `-protobuf`). Not a test. Uses the test build (npm run build:test). Run:
+// `-protobuf`), or the encoding alone (`encode-json`, `encode-protobuf`). Not a test. Uses the test build
+// (npm run build:test). Run:
 //   valgrind --tool=cachegrind --cache-sim=no node bench/span-cost.js <mode> <n>
 //   node bench/span-cost.js --cachegrind      # every mode, per span = (I(n2) - I(n1)) / (n2 - n1)
 'use strict';
@@ -14,7 +15,7 @@ const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { createSpanEncoder } = require(path.join(BUILD, 'exporters', 'encoded'));
 const { OwnTracer, partsOf } = require(path.join(BUILD, 'spans', 'own-span'));
 
-const MODES = ['floor', 'sdk', 'own', 'sdk-json', 'own-json', 'sdk-protobuf', 'own-protobuf'];
+const MODES = ['floor', 'sdk', 'own', 'sdk-json', 'own-json', 'sdk-protobuf', 'own-protobuf', 'encode-json', 'encode-protobuf'];
 
 function setup(mode) {
   const [impl, format] = mode.split('-');
@@ -84,7 +85,28 @@ function one(tracer, i) {
   span.end(start + 5.5);
 }
 
+// `encode-*`: the queue's encoding and its requests alone (512 spans each), of 100 own spans made once and
+// encoded round-robin.
+function encodeOnly(format, n) {
+  const ended = [];
+  const collect = { onStart() {}, onEnd: (span) => void ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+  const resource = resourceFromAttributes({ 'service.name': 'bench', 'process.pid': process.pid });
+  const sdk = new BasicTracerProvider({ resource, spanProcessors: [collect] }).getTracer('wiretap', '0.1.0');
+  const tracer = new OwnTracer(partsOf(sdk, [collect]));
+  for (let i = 0; i < 100; i++) one(tracer, i);
+  const encoder = createSpanEncoder(format);
+  let batch = [];
+  for (let i = 0; i < n; i++) {
+    batch.push(encoder.encode(ended[i % ended.length]));
+    if (batch.length === 512) {
+      encoder.request(batch);
+      batch = [];
+    }
+  }
+}
+
 function run(mode, n) {
+  if (mode.startsWith('encode-')) return encodeOnly(mode.slice('encode-'.length), n);
   const tracer = setup(mode);
   for (let i = 0; i < n; i++) one(tracer, i);
 }

@@ -64,6 +64,27 @@ describe('encoded spans (encoded once at span end)', () => {
     });
   }
 
+  // Spans' bytes share slabs: spans that fill several of them, and one too large for a slab (a Buffer of its
+  // own), all keep their own bytes until the batch is written.
+  for (const format of ['json', 'protobuf'] as const) {
+    it(`${format}: spans over several slabs and one larger than a slab are byte for byte the official request`, () => {
+      const ended: ReadableSpan[] = [];
+      const collect: SpanProcessor = { onStart: () => undefined, onEnd: (s) => void ended.push(s), forceFlush: async () => undefined, shutdown: async () => undefined };
+      const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'shop' }), spanProcessors: [collect] });
+      const tracer = provider.getTracer('wiretap', '1.2.3');
+      const encoder = createSpanEncoder(format)!;
+      const encoded = [];
+      for (let i = 0; i < 300; i++) {
+        const body = i === 150 ? 'é'.repeat(40_000) : `{"n":${i},"text":"${'x'.repeat(i * 7)} é ✓"}`;
+        const s = tracer.startSpan(`GET /${i}`, { startTime: [1_800_000_000 + i, i], attributes: { 'http.response.body.content': body, 'aws.request_id': `REQ-${i}` } });
+        s.end([1_800_000_000 + i, i + 1]);
+        encoded.push(encoder.encode(ended[ended.length - 1]!));
+      }
+      const official = Buffer.from((format === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(ended)!);
+      expect(encoder.request(encoded).equals(official)).to.equal(true);
+    });
+  }
+
   it('json: several scopes in one batch read back as the same spans as the official request', () => {
     const encoder = createSpanEncoder('json')!;
     const list = spans();
