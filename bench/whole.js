@@ -106,11 +106,17 @@ async function wholeProcess({ configs, runs, app, appEnv, baseEnv, prepare, coll
   return summary;
 }
 
-/** Marginal instructions per call: (I(long) − I(short)) / (long − short), one run each (cachegrind is deterministic to ~0.3%). */
+/**
+ * Marginal instructions per call: (I(long) − I(short)) / (long − short), one run each (cachegrind is
+ * deterministic to ~0.3%), after one unmeasured short run: wiretap writes its V8 code cache at the exit of
+ * the first process of a build (dist/.v8-cache), ~0.15 G instructions that would land in the short run
+ * only and pull the per-call figure down by ~0.15 M.
+ */
 async function instructions({ configs, app, appEnv, baseEnv, short, long, log, label }) {
   const out = {};
   for (const c of configs) {
     const env = (calls) => ({ ...baseEnv(), ...appEnv, ...c.env, BENCH_CALLS: String(calls) });
+    await cachegrind([process.execPath, path.join(APPS, app)], env(short));
     const a = await cachegrind([process.execPath, path.join(APPS, app)], env(short));
     const b = await cachegrind([process.execPath, path.join(APPS, app)], env(long));
     out[c.name] = { label: c.label, short: a.instructions, long: b.instructions, perCall: (b.instructions - a.instructions) / (long - short), errors: (a.result.errors || 0) + (b.result.errors || 0) };
