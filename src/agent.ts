@@ -373,8 +373,6 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
           getPipeline();
           getTracing().tracer();
           require('./lambda/invocation');
-          // The protobuf span encoder's transformer (the JSON encoder's parts are in the runtime bundle).
-          if (config.exporters.includes('otlp') && config.otlp.protocol === 'http/protobuf') require('@opentelemetry/otlp-transformer');
         } catch (err) {
           diag.debug(`Lambda warm-up: ${describe(err)}`);
         }

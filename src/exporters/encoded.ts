@@ -51,8 +51,6 @@ export interface SpanEncoder {
   request(batch: readonly EncodedSpan[]): Buffer;
 }
 
-type Transformer = typeof import('@opentelemetry/otlp-transformer');
-
 function groupsOf() {
   const byResource = new Map<Resource, Map<string, Group>>();
   // The last span's resource and scope objects: wiretap's spans share both, so most spans find their
@@ -508,7 +506,7 @@ function spanWriter() {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-function protobufEncoder(t: Transformer): SpanEncoder {
+function protobufEncoder(serializer: TraceSerializer): SpanEncoder {
   const writeSpan = spanWriter();
   const group = groupsOf();
   // ExportTraceServiceRequest{1: ResourceSpans{1: Resource, 2: ScopeSpans{1: scope, 2: Span…, 3: schema_url}, 3: schema_url}}
@@ -519,7 +517,7 @@ function protobufEncoder(t: Transformer): SpanEncoder {
     return { rsFields, ssFields: fields(ss.value) };
   };
   const init = (span: ReadableSpan, g: Group) => {
-    const { rsFields, ssFields } = only(t.ProtobufTraceSerializer.serializeRequest([span])!);
+    const { rsFields, ssFields } = only(serializer.serializeRequest([span])!);
     // The other fields, in the serializer's own order around the spans and around ScopeSpans, so that a
     // batch of one group is byte for byte what the serializer writes.
     const around = (list: ReturnType<typeof fields>): [Buffer, Buffer] => {
@@ -544,11 +542,25 @@ function protobufEncoder(t: Transformer): SpanEncoder {
   };
 }
 
+export interface TraceSerializer {
+  serializeRequest(spans: ReadableSpan[]): Uint8Array | undefined;
+}
+
+/**
+ * The transformer's own trace serializer for the format, from its trace module rather than the package
+ * index: the index also evaluates (and bundles) the metrics and logs serializers, which spans never need.
+ */
+export function officialSerializer(format: OtlpFormat): TraceSerializer {
+  const base = '@opentelemetry/otlp-transformer/build/src/';
+  if (format === 'json') return (require(`${base}trace/json/trace`) as { JsonTraceSerializer: TraceSerializer }).JsonTraceSerializer;
+  return (require(`${base}trace/protobuf/trace`) as { ProtobufTraceSerializer: TraceSerializer }).ProtobufTraceSerializer;
+}
+
 /** An encoder for the format, or undefined where the pinned transformer's internals are not there. */
 export function createSpanEncoder(format: OtlpFormat): SpanEncoder | undefined {
   try {
     if (format === 'json') return jsonEncoder();
-    return protobufEncoder(require('@opentelemetry/otlp-transformer') as Transformer);
+    return protobufEncoder(officialSerializer('protobuf'));
   } catch {
     return undefined;
   }

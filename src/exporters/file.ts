@@ -5,8 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { JsonTraceSerializer as Serializer } from '@opentelemetry/otlp-transformer';
-import { createSpanEncoder, type SpanEncoder } from './encoded';
+import { createSpanEncoder, officialSerializer, type SpanEncoder } from './encoded';
 import type { EncodedExporter, SyncExporter } from './types';
 
 const NEWLINE = Buffer.from('\n');
@@ -50,9 +49,7 @@ export class FileSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
 
   exportSync(spans: ReadableSpan[]): void {
     if (spans.length === 0) return;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { JsonTraceSerializer } = require('@opentelemetry/otlp-transformer') as { JsonTraceSerializer: typeof Serializer };
-    const body = JsonTraceSerializer.serializeRequest(spans);
+    const body = officialSerializer('json').serializeRequest(spans);
     if (!body) return;
     this.writeLine(Buffer.concat([Buffer.from(body), NEWLINE]));
   }

@@ -16,7 +16,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { otlpSignalHeaders, otlpSignalUrl } from './otlp-env';
 import type { Env, OtlpProtocol } from '../config/load';
 import { realTimers, type Timers } from '../spans/clock';
-import { createSpanEncoder, type SpanEncoder } from './encoded';
+import { createSpanEncoder, officialSerializer, type SpanEncoder, type TraceSerializer } from './encoded';
 import type { EncodedExporter, SyncExporter } from './types';
 
 export const otlpTracesUrl = (env: Env): string => otlpSignalUrl(env, 'traces');
@@ -32,13 +32,6 @@ function otlpGzip(env: Env): boolean {
   return (env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION ?? env.OTEL_EXPORTER_OTLP_COMPRESSION ?? '').trim().toLowerCase() === 'gzip';
 }
 
-type Serializer = { serializeRequest(spans: ReadableSpan[]): Uint8Array | undefined };
-
-function serializer(json: boolean): Serializer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const t = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
-  return json ? t.JsonTraceSerializer : t.ProtobufTraceSerializer;
-}
 
 export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExporter {
   readonly encoder: SpanEncoder | undefined;
@@ -48,7 +41,7 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
   private readonly timeoutMillis: number;
   private readonly gzip: boolean;
   private readonly agent: http.Agent;
-  private readonly serialize: Serializer;
+  private readonly serialize: TraceSerializer;
 
   constructor(
     protocol: OtlpProtocol,
@@ -67,7 +60,7 @@ export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExpo
     const isHttps = this.url.protocol === 'https:';
     // One connection, kept alive between batches (the queue sends one batch at a time).
     this.agent = new (isHttps ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
-    this.serialize = serializer(this.json);
+    this.serialize = officialSerializer(this.json ? 'json' : 'protobuf');
     this.encoder = createSpanEncoder(this.json ? 'json' : 'protobuf');
   }
 

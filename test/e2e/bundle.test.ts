@@ -33,6 +33,13 @@ describe('e2e: the bundled agent loads little', () => {
     }
   });
 
+  it("the runtime bundle holds the transformer's trace serializers only, not its metrics and logs ones", () => {
+    const runtime = fs.readFileSync(path.join(DIST, 'runtime.js'), 'utf8');
+    expect(runtime).to.include('otlp-transformer/build/esm/trace/');
+    expect(runtime).to.not.include('otlp-transformer/build/esm/metrics/');
+    expect(runtime).to.not.include('otlp-transformer/build/esm/logs/');
+  });
+
   it('the ESM preload (register.mjs) loads the same bundle', async () => {
     const r = await runApp({ app: APP, preload: 'esm', env: { APP_MODE: 'preload' } });
     expect(r.code, r.stderr).to.equal(0);
