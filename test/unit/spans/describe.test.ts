@@ -37,4 +37,20 @@ describe('spans/describe', () => {
       for (let i = 0; i < 600; i++) expect(describe()).to.equal(first);
     });
   }
+
+  it('gives each call its own url.full when URLs and redactors alternate', () => {
+    const fixture = loadFixture(path.join(root, 'http/post-500-secrets-in-url-and-headers.json'));
+    const strict = createRedactor(loadConfig({ WIRETAP_REDACT_KEYS: 'a' }).redaction);
+    const urlOf = (query: string, r: typeof redactor) => {
+      const x = toExchange(fixture.exchange);
+      x.request.query = query;
+      const d = describeExchange(x, registry.match(x.request), { redactor: r, captureBodies: 'off', maxBodyBytes: 1024, maxErrorBodyBytes: 1024 });
+      return d.attributes['url.full'] as string;
+    };
+    const masked = urlOf('token=abc&a=1', redactor);
+    expect(masked).to.include('token=%5BREDACTED%5D').and.include('a=1');
+    expect(urlOf('token=abc&a=2', redactor)).to.include('a=2');
+    expect(urlOf('token=abc&a=1', strict)).to.include('a=%5BREDACTED%5D');
+    expect(urlOf('token=abc&a=1', redactor)).to.equal(masked);
+  });
 });
