@@ -53,4 +53,21 @@ describe('spans/describe', () => {
     expect(urlOf('token=abc&a=1', strict)).to.include('a=%5BREDACTED%5D');
     expect(urlOf('token=abc&a=1', redactor)).to.equal(masked);
   });
+
+  it('redacts a decoder value that changes at the same position, and follows a change of redactor', () => {
+    const fixture = loadFixture(path.join(root, 'http/post-500-secrets-in-url-and-headers.json'));
+    let value = 'plain-value-1';
+    const decoder = { name: 'test.positions', match: () => true, decode: () => ({ name: 'T', attributes: { 'test.first': 'us-east-1', 'test.value': value } }) };
+    const keysToo = createRedactor(loadConfig({ WIRETAP_REDACT_KEYS: 'a' }).redaction);
+    const valueOf = (r: typeof redactor) =>
+      describeExchange(toExchange(fixture.exchange), decoder, { redactor: r, captureBodies: 'off', maxBodyBytes: 1024, maxErrorBodyBytes: 1024 }).attributes['test.value'];
+    expect(valueOf(redactor)).to.equal('plain-value-1');
+    expect(valueOf(redactor)).to.equal('plain-value-1');
+    value = 'password=hunter2';
+    expect(valueOf(redactor)).to.equal('password=[REDACTED]');
+    value = 'ab=12';
+    expect(valueOf(redactor)).to.equal('ab=12');
+    expect(valueOf(keysToo)).to.equal('ab=[REDACTED]');
+    expect(valueOf(redactor)).to.equal('ab=12');
+  });
 });
