@@ -44,12 +44,25 @@ function headerAttributes(prefix: string, headers: Record<string, string>, captu
   }
 }
 
+/** The last URL's parts and redacted form: an app's calls mostly repeat one URL, built and looked up again. */
+let lastUrl: { redactor: Redactor; scheme: string; host: string; port: number; path: string; query: string; url: string } | undefined;
+
+function redactedUrl(req: Exchange['request'], redactor: Redactor): string {
+  const last = lastUrl;
+  if (last !== undefined && last.redactor === redactor && last.port === req.port && last.path === req.path && last.host === req.host && last.query === req.query && last.scheme === req.scheme) {
+    return last.url;
+  }
+  const url = redactor.url(requestUrl(req));
+  lastUrl = { redactor, scheme: req.scheme, host: req.host, port: req.port, path: req.path, query: req.query, url };
+  return url;
+}
+
 export function httpAttributes(x: Exchange, redactor: Redactor, captureHeaders: CaptureHeaders = []): Attributes {
   const req = x.request;
   const method = KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
   const attrs: Attributes = {
     [A.ATTR_HTTP_REQUEST_METHOD]: method,
-    [A.ATTR_URL_FULL]: redactor.url(requestUrl(req)),
+    [A.ATTR_URL_FULL]: redactedUrl(req, redactor),
     [A.ATTR_URL_SCHEME]: req.scheme,
     [A.ATTR_SERVER_ADDRESS]: req.host,
     [A.ATTR_SERVER_PORT]: req.port,

@@ -46,6 +46,9 @@ export function defaultRuleNames(): string[] {
 }
 
 const KEY_CACHE_MAX = 5000;
+const RECENT_KEY_SLOTS = 256;
+/** Shorter than V8's sliced strings (13): a remembered key never holds on to the body it was cut from. */
+const RECENT_KEY_MAX_LENGTH = 12;
 const SCOPE_CACHE_MAX = 1000;
 const URL_CACHE_MAX = 2000;
 const URL_CACHE_MAX_LENGTH = 2048;
@@ -98,17 +101,30 @@ export function createRedactor(config: RedactionConfig): Redactor {
   const extraKeys = extraKeyMatcher(config.keys);
   // Every rule that reads a key reads it through one cached set of bits (scope.ts KEY_*).
   const keyCache = new Map<string, number>();
+  // A key sliced from a body is a new string, and a Map lookup hashes it each time: short keys (DynamoDB's
+  // S, N, M, L type tags wrap every value) are first looked for in a small table indexed by their length
+  // and end characters, where one string comparison answers.
+  const recentKeys: (string | undefined)[] = new Array<string | undefined>(RECENT_KEY_SLOTS).fill(undefined);
+  const recentFlags = new Int32Array(RECENT_KEY_SLOTS);
   const keyFlags = (key: string): number => {
+    const n = key.length;
+    const slot = n > 0 && n <= RECENT_KEY_MAX_LENGTH ? (n * 31 + key.charCodeAt(0) * 7 + key.charCodeAt(n - 1)) & (RECENT_KEY_SLOTS - 1) : -1;
+    if (slot >= 0 && recentKeys[slot] === key) return recentFlags[slot];
     let flags = keyCache.get(key);
-    if (flags !== undefined) return flags;
-    const normalized = normalizeKey(key);
-    flags = (keyRegex !== undefined && keyRegex.test(normalized)) || (extraKeys !== undefined && extraKeys(key, normalized)) ? KEY_SENSITIVE : 0;
-    if (CARD_CHILD_KEYS.has(normalized)) flags |= KEY_CARD_CHILD;
-    if (CARD_PARENT.test(normalized)) flags |= KEY_CARD_PARENT;
-    if (PAIR_NAME_KEYS.has(normalized)) flags |= KEY_PAIR_NAME;
-    if (PAIR_VALUE_KEYS.has(normalized)) flags |= KEY_PAIR_VALUE;
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-    keyCache.set(key, flags);
+    if (flags === undefined) {
+      const normalized = normalizeKey(key);
+      flags = (keyRegex !== undefined && keyRegex.test(normalized)) || (extraKeys !== undefined && extraKeys(key, normalized)) ? KEY_SENSITIVE : 0;
+      if (CARD_CHILD_KEYS.has(normalized)) flags |= KEY_CARD_CHILD;
+      if (CARD_PARENT.test(normalized)) flags |= KEY_CARD_PARENT;
+      if (PAIR_NAME_KEYS.has(normalized)) flags |= KEY_PAIR_NAME;
+      if (PAIR_VALUE_KEYS.has(normalized)) flags |= KEY_PAIR_VALUE;
+      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+      keyCache.set(key, flags);
+    }
+    if (slot >= 0) {
+      recentKeys[slot] = key;
+      recentFlags[slot] = flags;
+    }
     return flags;
   };
   const isSensitiveKey = (key: string): boolean => (keyFlags(key) & KEY_SENSITIVE) !== 0;

@@ -87,8 +87,14 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
       name = decoded.name || name;
       kind = decoded.kind ?? kind;
       // Own enumerable string keys in order, as Object.assign copies them.
-      const own = redactedStrings(decoded.attributes, redactor);
-      for (const key of Object.keys(own)) put(attributes, key, own[key], define);
+      const own = decoded.attributes;
+      if (lastValues.redactor !== redactor) {
+        lastValues.redactor = redactor;
+        lastValues.values.length = 0;
+        lastValues.redacted.length = 0;
+      }
+      const keys = Object.keys(own);
+      for (let i = 0; i < keys.length; i++) put(attributes, keys[i], redactedAt(i, own[keys[i]], redactor), define);
       if (decoded.error) error = decoded.error;
       links = decoded.links;
       if (decoded.addBodies === false) addBodies = false;
@@ -130,24 +136,38 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
  * A decoder copies what it reads from the request onto the span (a queue URL, a table, a statement): those
  * values get the free-text rules like everything else, so a secret an app put there is masked too.
  */
-function redactedStrings(decoded: Attributes, redactor: Redactor): Attributes {
-  for (const key of Object.keys(decoded)) {
-    const v = decoded[key];
-    if (typeof v === 'string') {
-      if (v.length >= MIN_SECRET_TEXT) decoded[key] = redactor.text(v);
-    } else if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') {
-      // Copied only when a value changes: most lists (table names) come out as they went in.
-      let out: string[] | undefined;
-      for (let i = 0; i < v.length; i++) {
-        const s = v[i];
-        if (typeof s !== 'string' || s.length < MIN_SECRET_TEXT) continue;
-        const red = redactor.text(s);
-        if (red !== s) (out ??= (v as string[]).slice())[i] = red;
-      }
-      if (out) decoded[key] = out;
+/**
+ * The decoder's short string values in the last description, by position, with what the free-text rules
+ * made of them: a decoder lists its attributes in the same order on every call and most values (service,
+ * region, operation) repeat, so one comparison stands for the rules' scan. For one redactor at a time.
+ */
+const lastValues = { redactor: undefined as Redactor | undefined, values: [] as string[], redacted: [] as string[] };
+const LAST_VALUES_MAX = 64;
+const LAST_VALUE_MAX_LENGTH = 256;
+
+function redactedAt(position: number, v: Attributes[string], redactor: Redactor): Attributes[string] {
+  if (typeof v !== 'string' || v.length < MIN_SECRET_TEXT || v.length > LAST_VALUE_MAX_LENGTH || position >= LAST_VALUES_MAX) return redactedValue(v, redactor);
+  if (lastValues.values[position] === v) return lastValues.redacted[position];
+  const out = redactor.text(v);
+  lastValues.values[position] = v;
+  lastValues.redacted[position] = out;
+  return out;
+}
+
+function redactedValue(v: Attributes[string], redactor: Redactor): Attributes[string] {
+  if (typeof v === 'string') return v.length >= MIN_SECRET_TEXT ? redactor.text(v) : v;
+  if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string') {
+    // Copied only when a value changes: most lists (table names) come out as they went in.
+    let out: string[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const s = v[i];
+      if (typeof s !== 'string' || s.length < MIN_SECRET_TEXT) continue;
+      const red = redactor.text(s);
+      if (red !== s) (out ??= (v as string[]).slice())[i] = red;
     }
+    if (out) return out;
   }
-  return decoded;
+  return v;
 }
 
 /** Shorter than `k=v1`, no pair rule or detector can find anything. */

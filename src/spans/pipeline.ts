@@ -73,9 +73,10 @@ function injectW3C(span: Span, carrier: Record<string, string>): void {
 export { now } from './clock';
 import { now as clockNow } from './clock';
 
-// Read once, here: in the bundle every use of another bundle's export (the clock) or of the API's goes
+// Read once, here: in the bundle every use of another bundle's export (the clock, the header list) or of the API's goes
 // through two getters (esbuild's __toESM copies), a few hundred instructions per call on this path.
 const now: () => number = clockNow;
+const headersFromFlatList = fromFlatList;
 const contextApi = context;
 const propagationApi = propagation;
 const traceApi = trace;
@@ -303,7 +304,7 @@ export class Recording implements Recorder {
       if (raw !== undefined && x.response !== undefined) {
         this.rawResponseHeaders = undefined;
         const { onEnd, onExchange } = this.pipeline.options;
-        if (this.span.isRecording() || onEnd !== undefined || onExchange !== undefined) x.response.headers = fromFlatList(raw);
+        if (this.span.isRecording() || onEnd !== undefined || onExchange !== undefined) x.response.headers = headersFromFlatList(raw);
       }
       if (this.requestBody) x.requestBody = this.requestBody.finish(x.request.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);
       if (this.responseBody) x.responseBody = this.responseBody.finish(x.response?.headers['content-encoding'], this.pipeline.options.config.maxErrorBodyBytes);

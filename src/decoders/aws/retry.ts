@@ -86,9 +86,11 @@ export function trackAttempt(x: Exchange, state: Map<string, unknown>, operation
   const invocationId = x.request.headers['amz-sdk-invocation-id'];
   const end = x.timings.end ?? x.timings.responseStart ?? x.timings.start;
   if (sdk) {
-    const key = invocationId ? `retry:i:${invocationId}` : undefined;
-    const earlier = key ? (state.get(key) as TrackedCall | undefined) : undefined;
-    const previousErrors = sdk.attempt > 1 && earlier ? earlier.errors.slice() : [];
+    // Only a failed attempt adds to the state: while it is empty (calls succeed), there is nothing to look up
+    // or forget, and no key to build.
+    const key = invocationId && (errorCode !== undefined || state.size > 0) ? `retry:i:${invocationId}` : undefined;
+    const earlier = key && sdk.attempt > 1 ? (state.get(key) as TrackedCall | undefined) : undefined;
+    const previousErrors = earlier ? earlier.errors.slice() : [];
     if (key && !x.incomplete) {
       if (errorCode !== undefined && (sdk.max === undefined || sdk.attempt < sdk.max)) {
         remember(state, key, { attempt: sdk.attempt, errors: [...previousErrors, errorCode], end });
