@@ -17,6 +17,9 @@ export function otlpSignalUrl(env: Env, signal: OtlpSignal): string {
   return `${base.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
+/** The traces endpoint: both the exporter and the list of export targets (which must not load the exporter) read it. */
+export const otlpTracesUrl = (env: Env): string => otlpSignalUrl(env, 'traces');
+
 export function otlpSignalHeaders(env: Env, signal: OtlpSignal): Record<string, string> {
   const out: Record<string, string> = {};
   for (const source of [env.OTEL_EXPORTER_OTLP_HEADERS, env[PER_SIGNAL[signal].headers]]) {

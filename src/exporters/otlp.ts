@@ -13,13 +13,12 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { otlpSignalHeaders, otlpSignalUrl } from './otlp-env';
+import { otlpSignalHeaders, otlpTracesUrl } from './otlp-env';
 import type { Env, OtlpProtocol } from '../config/load';
 import { realTimers, type Timers } from '../spans/clock';
 import { createSpanEncoder, officialSerializer, type SpanEncoder, type TraceSerializer } from './encoded';
 import type { EncodedExporter, SyncExporter } from './types';
 
-export const otlpTracesUrl = (env: Env): string => otlpSignalUrl(env, 'traces');
 export const otlpHeaders = (env: Env): Record<string, string> => otlpSignalHeaders(env, 'traces');
 
 /** OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT (ms, default 10 s) and _COMPRESSION (`gzip` or `none`). */
@@ -31,7 +30,6 @@ function otlpTimeout(env: Env): number {
 function otlpGzip(env: Env): boolean {
   return (env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION ?? env.OTEL_EXPORTER_OTLP_COMPRESSION ?? '').trim().toLowerCase() === 'gzip';
 }
-
 
 export class OtlpSpanExporter implements SpanExporter, SyncExporter, EncodedExporter {
   readonly encoder: SpanEncoder | undefined;
