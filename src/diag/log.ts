@@ -40,7 +40,7 @@ export function guard<A extends unknown[], R>(where: string, fn: (...args: A) =>
     try {
       return fn(...args);
     } catch (err) {
-      diag.once('error', `guard:${where}`, `${where} failed; the app is unaffected: ${describe(err)}`);
+      guardFailed(where, err);
       return undefined;
     }
   };
@@ -51,9 +51,14 @@ export function safely<R>(where: string, fn: () => R): R | undefined {
   try {
     return fn();
   } catch (err) {
-    diag.once('error', `guard:${where}`, `${where} failed; the app is unaffected: ${describe(err)}`);
+    guardFailed(where, err);
     return undefined;
   }
+}
+
+/** What guard() and safely() report when the code they guard throws; for hot paths that inline their try/catch. */
+export function guardFailed(where: string, err: unknown): void {
+  diag.once('error', `guard:${where}`, `${where} failed; the app is unaffected: ${describe(err)}`);
 }
 
 export function describe(err: unknown): string {

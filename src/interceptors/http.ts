@@ -12,7 +12,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Interceptor, Recorder, StartRecording } from './interceptor';
 import { fromFlatList, fromObject, fromOutgoing } from '../exchange/headers';
 import type { Headers, RequestHead } from '../exchange/types';
-import { describe, diag, guard, safely } from '../diag/log';
+import { describe, diag, guard, guardFailed, safely } from '../diag/log';
 import { parserStandIns, type ParserStandIns } from './parser-body';
 import { noteRedirect, previousHop } from './redirects';
 
@@ -217,7 +217,7 @@ function onSend(req: ClientRequest, w: Watch, data: unknown, encoding: unknown):
   try {
     sent(req, w, data, encoding);
   } catch (err) {
-    diag.once('error', 'guard:http.request.send', `http.request.send failed; the app is unaffected: ${describe(err)}`);
+    guardFailed('http.request.send', err);
   }
 }
 
@@ -249,7 +249,7 @@ function onResponseChunk(rec: Recorder, chunk: unknown): void {
     if (chunk === null) rec.end();
     else if (rec.wantsBodies) rec.responseChunk(chunk);
   } catch (err) {
-    diag.once('error', 'guard:http.response.chunk', `http.response.chunk failed; the app is unaffected: ${describe(err)}`);
+    guardFailed('http.response.chunk', err);
   }
 }
 
@@ -319,7 +319,7 @@ function onResponseStart(message: unknown): void {
   try {
     responseStarted(message);
   } catch (err) {
-    diag.once('error', 'guard:http.response', `http.response failed; the app is unaffected: ${describe(err)}`);
+    guardFailed('http.response', err);
   }
 }
 
@@ -446,7 +446,7 @@ function wrapRequest(original: AnyFn, scheme: 'http' | 'https', start: StartReco
     try {
       startWatching(req, args, scheme, start);
     } catch (err) {
-      diag.once('error', 'guard:http.request', `http.request failed; the app is unaffected: ${describe(err)}`);
+      guardFailed('http.request', err);
     }
     return req;
   };
