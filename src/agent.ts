@@ -23,6 +23,7 @@ import type { Logs, ActiveIds } from './logs';
 import type { Metrics } from './metrics';
 import type { LambdaHost } from './lambda/invocation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
 import type { EnterContext } from './spans/server';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -158,6 +159,11 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     }
     return redactor;
   };
+  let resource: Resource | undefined;
+  // One resource for spans, metrics and logs, redacted by the agent's redactor; built (and with it the
+  // OpenTelemetry API loaded) on the first export, not at preload.
+  const getResource = (): Resource =>
+    (resource ??= (require('./spans/tracing') as typeof import('./spans/tracing')).wiretapResource(env, config, getRedactor()));
   let enterContext: EnterContext | undefined;
 
   const getRegistry = (): DecoderRegistry => {
@@ -179,7 +185,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
         const { RetryBuffer } = require('./lambda/retry') as typeof import('./lambda/retry');
         retryStore = () => new RetryBuffer((q) => ('bytes' in q ? q.bytes.length : 1024));
       }
-      tracing = new Tracing(config, env, retryStore);
+      tracing = new Tracing(config, env, { retryStore, resource: getResource });
     }
     return tracing;
   };
@@ -212,9 +218,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
       if (!config.metrics.disabled && (config.metrics.exporters.length > 0 || appMeterProvider())) {
         try {
           const m = require('./metrics') as typeof import('./metrics');
-          const { wiretapResource } = require('./spans/tracing') as typeof import('./spans/tracing');
-          let resource: ReturnType<typeof wiretapResource> | undefined;
-          metrics = m.createMetrics(config.metrics, config.filePath, env, () => (resource ??= wiretapResource(env, config)));
+          metrics = m.createMetrics(config.metrics, config.filePath, env, getResource);
           ignore = ignore.concat(m.metricsExportTargets(config.metrics, env));
         } catch (err) {
           diag.warn(`metrics unavailable: ${describe(err)}`);
@@ -345,9 +349,7 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
   }
   try {
     const { startLogs } = require('./logs') as typeof import('./logs');
-    // The resource (and with it the OpenTelemetry API) loads on the first export, not at preload.
-    const resource = () => (require('./spans/tracing') as typeof import('./spans/tracing')).wiretapResource(env, config);
-    logs = startLogs(config, env, { activeIds, resource, redactor: getRedactor });
+    logs = startLogs(config, env, { activeIds, resource: getResource, redactor: getRedactor });
   } catch (err) {
     diag.warn(`log correlation unavailable: ${describe(err)}`);
   }

@@ -142,17 +142,15 @@ function redactValue(value: AttributeValue, redactor: Redactor): AttributeValue 
   return value;
 }
 
-/** The resource every signal of wiretap's own carries: detected, then redacted (command-line secrets). */
-export function wiretapResource(env: Env, config: Config): Resource {
-  return redactedResource(buildResource(env, config.lambda), config);
-}
-
-function redactedResource(resource: Resource, config: Config): Resource {
-  /* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * The resource every signal of wiretap's own carries: detected, then redacted (command-line secrets) by the
+ * agent's redactor (not a second one of its own: building a redactor is a good part of a Lambda init's cost).
+ */
+export function wiretapResource(env: Env, config: Config, redactor: Redactor): Resource {
+  const resource = buildResource(env, config.lambda);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  const { createRedactor } = require('../redaction/redact') as typeof import('../redaction/redact');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return resourceFromAttributes(redactResourceAttributes(resource.attributes, createRedactor(config.redaction)), { schemaUrl: resource.schemaUrl });
+  return resourceFromAttributes(redactResourceAttributes(resource.attributes, redactor), { schemaUrl: resource.schemaUrl });
 }
 
 /** True when the app (or another agent) registered a real global TracerProvider. */
@@ -161,6 +159,13 @@ function appProvider(): TracerProvider | undefined {
   const delegate = typeof global.getDelegate === 'function' ? global.getDelegate() : global;
   if (!delegate || delegate.constructor?.name === 'NoopTracerProvider') return undefined;
   return global;
+}
+
+export interface TracingOptions {
+  /** The agent's resource (shared with metrics and logs); by default one of this instance's own. */
+  resource?: () => Resource;
+  /** Lambda mode: each export queue keeps its failed batches here for the next flush. */
+  retryStore?: () => RetryStore<Queued>;
 }
 
 export class Tracing {
@@ -173,8 +178,7 @@ export class Tracing {
   constructor(
     private readonly config: Config,
     private readonly env: Env,
-    /** Lambda mode: each export queue keeps its failed batches here for the next flush. */
-    private readonly retryStore?: () => RetryStore<Queued>,
+    private readonly options: TracingOptions = {},
   ) {}
 
   /** The provider wiretap's spans use now: the app's global one if registered, else wiretap's own. */
@@ -204,8 +208,9 @@ export class Tracing {
       const { ExportQueueProcessor } = require('../exporters/queue') as typeof import('../exporters/queue');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const options = queueOptions(this.env);
-      for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, { ...options, retry: this.retryStore?.() }));
-      this.own = new BasicTracerProvider({ resource: wiretapResource(this.env, this.config), spanProcessors: this.processors });
+      for (const exporter of createExporters(this.config, this.env)) this.processors.push(new ExportQueueProcessor(exporter, { ...options, retry: this.options.retryStore?.() }));
+      const resource = this.options.resource?.() ?? wiretapResource(this.env, this.config, (require('../redaction/redact') as typeof import('../redaction/redact')).createRedactor(this.config.redaction));
+      this.own = new BasicTracerProvider({ resource, spanProcessors: this.processors });
     }
     return this.own;
   }
