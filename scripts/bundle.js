@@ -321,6 +321,12 @@ function buildOne(self, keys, owned, packages, write) {
     ...common,
     stdin: { contents: entrySource(self, keys, packages), resolveDir: SRC, sourcefile: `${self.name}-bundle.ts`, loader: 'ts' },
     outfile: path.join(DIST, `${self.name}.js`),
+    // Every bundle but the preload is minified (names and syntax; the source map keeps the real ones): V8
+    // hashes and interns every identifier it scans (and rescans a function's text when it first runs): a
+    // Lambda init that loads and builds runtime.js and lambda.js ran ~8 M instructions fewer (cachegrind,
+    // Node 22). The preload gains nothing measurable and stays readable, as its frames are the ones that
+    // show in the app's stack traces. keepNames would cost the gain back.
+    ...(self.name === 'register' ? {} : { minifyIdentifiers: true, minifySyntax: true, minifyWhitespace: true }),
     banner: { js: LOADER },
     write,
     plugins: [otelApi(), separate(), crossBundle(self, owned, packages), sourceFixups()],
