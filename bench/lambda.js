@@ -63,6 +63,7 @@ function envFor(config, downstream, receiver) {
   const env = { DOWNSTREAM: downstream };
   if (config === 'preload-no-lambda-mode') env.WIRETAP_LAMBDA = 'false';
   if (config === 'wiretap-stdout-lazy') env.WIRETAP_LAMBDA_EAGER = 'false';
+  if (config === 'wiretap-stdout-all') env.WIRETAP_LAMBDA_EAGER = 'true';
   if (config === 'wiretap-otlp') Object.assign(env, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
   // The OpenTelemetry Lambda layer's setup (bench/lambda-otel-wrapper.js), exporting OTLP/protobuf to the same local collector.
   if (config === 'otel-layer') Object.assign(env, { NODE_OPTIONS: `--require ${path.join(__dirname, 'lambda-otel-wrapper.js')}`, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('/v1/traces', '') });
@@ -70,12 +71,27 @@ function envFor(config, downstream, receiver) {
 }
 
 /** Instructions of the runtime process (cachegrind) ended by SIGTERM after `invocations` invocations. */
+/**
+ * Instructions V8 spent finding a prime for its random hash seed at isolate start (detail::sprp, from
+ * HashSeed::InitializeRoots): 6-14 M that change from run to run with the seed, and are no one's cost.
+ */
+function hashSeedPrimeSearch(cachegrindOut) {
+  let sum = 0;
+  let inSearch = false;
+  for (const line of fs.readFileSync(cachegrindOut, 'utf8').split('\n')) {
+    if (line.startsWith('fn=')) inSearch = line.includes('detail::sprp');
+    else if (inSearch && /^\d/.test(line)) sum += Number(line.split(' ')[1]);
+  }
+  return sum;
+}
+
 async function instructions(runtime, config, downstream, receiver, handler, invocations) {
   const os = require('node:os');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-lambda-cg-'));
   const log = path.join(dir, 'valgrind.log');
   const wrapper = path.join(dir, 'cachegrind-wrapper');
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null --log-file=${log} "$@"\n`, { mode: 0o755 });
+  const out = path.join(dir, 'cachegrind.out');
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=${out} --log-file=${log} "$@"\n`, { mode: 0o755 });
   const { env, preload } = envFor(config, downstream, receiver);
   const fn = await startFunction({ ric: runtime.ric, node: runtime.bin, taskRoot: path.join(ROOT, 'test', 'lambda', 'functions', 'cjs'), handler, preload, env, execWrapper: wrapper });
   try {
@@ -91,7 +107,7 @@ async function instructions(runtime, config, downstream, receiver, handler, invo
     await exited;
     const m = /I\s+refs:\s+([\d,]+)/.exec(fs.readFileSync(log, 'utf8'));
     if (!m) throw new Error(`${config}: no cachegrind total in ${log}`);
-    return Number(m[1].replace(/,/g, ''));
+    return Number(m[1].replace(/,/g, '')) - hashSeedPrimeSearch(out);
   } finally {
     await fn.api.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -141,7 +157,7 @@ async function once(runtime, config, downstream, receiver, handler) {
     { name: 'nodejs22.x (ric 3.3.0, Node 22)', ric: 3, bin: nodeBinary(22) },
     { name: 'nodejs24.x (ric 4.0.2, Node 24)', ric: 4, bin: nodeBinary(24) },
   ].filter((r) => r.bin && !ricMissing(r.ric) && (!process.env.BENCH_LAMBDA_RUNTIMES || process.env.BENCH_LAMBDA_RUNTIMES.split(',').includes(String(r.ric === 3 ? 22 : 24))));
-  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-otlp,otel-layer').split(',');
+  const configs = (process.env.BENCH_LAMBDA_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-stdout-all,wiretap-otlp,otel-layer').split(',');
   const delivered = [];
   const lines = [
     '# Lambda mode: cost on the real runtime interface client',
@@ -150,7 +166,7 @@ async function once(runtime, config, downstream, receiver, handler) {
     '',
     'CPU columns: user+system CPU time of the function process (the on-CPU time of all its threads from /proc/<pid>/task/*/schedstat; warm = average per invocation), the measure that holds on a loaded machine. Wall columns: elapsed time as the caller sees it.',
     '',
-    'Configurations: `wiretap-stdout` is the default (stdout exporter, SDK/decoders loaded while the handler loads); `-lazy` is WIRETAP_LAMBDA_EAGER=false (loaded on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result; `otel-layer` is the OpenTelemetry Lambda layer\'s setup (`bench/lambda-otel-wrapper.js`: sdk-trace-node, BatchSpanProcessor, OTLP/protobuf exporter, instrumentation-aws-lambda + aws-sdk + http, as the layer\'s wrapper.ts), exporting to the same local collector. The preload is whatever `dist/register.js` is at the time of the run.',
+    'Configurations: `wiretap-stdout` is the default for an on-demand function (stdout exporter; wiretap\'s code loaded while the handler loads, its objects built by the first invocation); `-all` is WIRETAP_LAMBDA_EAGER=true (also built in init: the default under provisioned concurrency and SnapStart); `-lazy` is WIRETAP_LAMBDA_EAGER=false (everything on the first call); `wiretap-otlp` exports http/json to a local collector on 127.0.0.1 before each result; `otel-layer` is the OpenTelemetry Lambda layer\'s setup (`bench/lambda-otel-wrapper.js`: sdk-trace-node, BatchSpanProcessor, OTLP/protobuf exporter, instrumentation-aws-lambda + aws-sdk + http, as the layer\'s wrapper.ts), exporting to the same local collector. The preload is whatever `dist/register.js` is at the time of the run.',
     '',
     '| handler | runtime | configuration | init CPU ms | first invocation CPU ms | warm invocation CPU ms | init wall ms | first invocation wall ms | warm invocation wall ms (median) |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -173,12 +189,12 @@ async function once(runtime, config, downstream, receiver, handler) {
   if (process.env.BENCH_LAMBDA_CACHEGRIND === '1') {
     const cgWarm = Number(process.env.BENCH_LAMBDA_CG_WARM || 5);
     const cgHandler = process.env.BENCH_LAMBDA_CG_HANDLER || 'index.handler';
-    const cgConfigs = (process.env.BENCH_LAMBDA_CG_CONFIGS || 'none,wiretap-stdout,wiretap-otlp,otel-layer').split(',');
+    const cgConfigs = (process.env.BENCH_LAMBDA_CG_CONFIGS || 'none,wiretap-stdout-lazy,wiretap-stdout,wiretap-stdout-all,wiretap-otlp,otel-layer').split(',');
     lines.push(
       '',
       `### Instructions (valgrind cachegrind), \`${cgHandler}\``,
       '',
-      `The runtime process with all its threads, ended by SIGTERM while it waits for an event; one run each after init, after the first invocation, and after ${cgWarm} more (init = I(init); first = I(first) − I(init); warm = (I(warm) − I(first)) / ${cgWarm}). Not moved by other load, but one run per cell, and V8's background threads (compiler, GC) count too: the split between first and warm moves from run to run by several million; init is the robust column. The SIGTERM exit is in every run and cancels out of first and warm.`,
+      `The runtime process with all its threads (less the V8 hash-seed prime search, detail::sprp, which moves by several million with the random seed), ended by SIGTERM while it waits for an event; one run each after init, after the first invocation, and after ${cgWarm} more (init = I(init); first = I(first) − I(init); warm = (I(warm) − I(first)) / ${cgWarm}). Not moved by other load, but one run per cell, and V8's background threads (compiler, GC) count too: the split between first and warm moves from run to run by several million; init is the robust column. The SIGTERM exit is in every run and cancels out of first and warm.`,
       '',
       '| runtime | configuration | init (M instructions) | first invocation (M) | warm invocation (M) |',
       '|---|---|---|---|---|',

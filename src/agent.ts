@@ -364,17 +364,24 @@ export function createAgent(config: Readonly<Config>, env: Env = process.env): A
     try {
       const { installHandlerHooks } = require('./lambda/hooks') as typeof import('./lambda/hooks');
       const { wrapLambdaHandler } = require('./lambda/wrap') as typeof import('./lambda/wrap');
-      // Load what the first call would load (SDK, exporters, decoders, redactor) while the runtime loads
-      // the handler, in init, rather than in the first invocation (WIRETAP_LAMBDA_EAGER=false: lazily).
+      // Right after the runtime has loaded the handler, still in init, load what the first call would load,
+      // and (initLoad 'all') build it: SDK provider, exporters, decoders, redactor (see LambdaConfig.initLoad).
       // Synchronously there: ric 4.x blocks the event loop in its native wait for the first event.
-      let warmed = !config.lambda.eager;
+      let warmed = config.lambda.initLoad === 'none';
       const warmUp = () => {
-        if (warmed) return;
+        if (warmed || !config.lambda) return;
         warmed = true;
         try {
-          getPipeline();
-          getTracing().tracer();
-          require('./lambda/invocation');
+          if (config.lambda.initLoad === 'all') {
+            getPipeline();
+            getTracing().tracer();
+            require('./lambda/invocation');
+          } else {
+            // Two modules the first invocation needs and that build nothing: bundled, each loads (and V8
+            // compiles) the whole bundle it is part of, the runtime's and Lambda mode's.
+            require('./exporters/targets');
+            require('./lambda/retry');
+          }
         } catch (err) {
           diag.debug(`Lambda warm-up: ${describe(err)}`);
         }

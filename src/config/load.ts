@@ -97,8 +97,12 @@ export interface LambdaConfig {
   flushTimeoutMs?: number;
   /** The timeout watchdog fires this long before the deadline. */
   timeoutBufferMs: number;
-  /** Load the SDK, exporters and decoders during init instead of in the first invocation. */
-  eager: boolean;
+  /**
+   * What of the first call's work happens in init, right after the handler loads: `all` (load and build
+   * the SDK provider, exporters, decoders and redactor), `compile` (only load wiretap's code, which V8
+   * compiles; the objects are built by the first invocation) or `none` (everything on the first call).
+   */
+  initLoad: 'all' | 'compile' | 'none';
 }
 
 export type Env = Record<string, string | undefined>;
@@ -231,8 +235,20 @@ function lambdaConfig(env: Env): LambdaConfig | undefined {
     runtimeApi: env[ENV.AWS_LAMBDA_RUNTIME_API] || undefined,
     flushTimeoutMs: flush ? positiveInt(env, ENV.WIRETAP_LAMBDA_FLUSH_TIMEOUT_MS, 0) : undefined,
     timeoutBufferMs: positiveInt(env, ENV.WIRETAP_LAMBDA_TIMEOUT_BUFFER_MS, 500),
-    eager: bool(env, ENV.WIRETAP_LAMBDA_EAGER, true),
+    initLoad: initLoad(env),
   };
+}
+
+/**
+ * WIRETAP_LAMBDA_EAGER=true: everything in init, =false: nothing. Unset: everything where init runs before
+ * any request waits for it (provisioned concurrency, SnapStart); on demand, where a cold request waits for
+ * init and the first invocation alike, only the loading, so that init stays close to the function's own.
+ */
+function initLoad(env: Env): LambdaConfig['initLoad'] {
+  const raw = env[ENV.WIRETAP_LAMBDA_EAGER];
+  if (raw !== undefined && raw.trim() !== '') return bool(env, ENV.WIRETAP_LAMBDA_EAGER, true) ? 'all' : 'none';
+  const type = env[ENV.AWS_LAMBDA_INITIALIZATION_TYPE];
+  return type === 'provisioned-concurrency' || type === 'snap-start' ? 'all' : 'compile';
 }
 
 /**

@@ -136,6 +136,35 @@ describe('e2e: the bundled agent loads little', () => {
     expect(inDist((r.json()[0] as { files: string[] }).files)).to.include('metrics.js');
   });
 
+  describe('Lambda init: what is loaded and built once the handler has loaded', () => {
+    const init = async (env: Record<string, string>) => {
+      const r = await runApp({
+        app: APP,
+        preload: 'cjs',
+        env: { APP_MODE: 'lambda-init', OTEL_TRACES_EXPORTER: 'file', AWS_LAMBDA_FUNCTION_NAME: 'bundle-test', AWS_REGION: 'us-east-1', _HANDLER: 'index.handler', LAMBDA_TASK_ROOT: path.join(REPO, 'test/lambda/functions/cjs'), ...env },
+      });
+      expect(r.code, r.stderr).to.equal(0);
+      const out = r.json();
+      const state = out[0] as { files: string[]; built: boolean };
+      // Whatever init did, the first invocation is traced: its call under its invocation span.
+      expect(out.find((o) => o.result)?.result).to.include({ ok: true, downstream: 200, requestId: 'req-1' });
+      const spans = r.spans();
+      const invocation = spans.find((s) => s.attributes['faas.invocation_id'] === 'req-1');
+      expect(invocation, 'the invocation span').to.not.equal(undefined);
+      expect(spans.some((s) => s.parentSpanId === invocation!.spanId && String(s.attributes['url.full']).endsWith('/ok')), 'the call under it').to.equal(true);
+      return { bundles: inDist(state.files).sort(), built: state.built };
+    };
+    it('on demand: the runtime and Lambda bundles are loaded (compiled), nothing is built yet', async () => {
+      expect(await init({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' })).to.deep.equal({ bundles: ['lambda.js', 'register.js', 'runtime.js'], built: false });
+    });
+    it('provisioned concurrency: the provider is built in init too', async () => {
+      expect(await init({ AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' })).to.deep.include({ built: true });
+    });
+    it('WIRETAP_LAMBDA_EAGER=false: nothing but the preload until the first call', async () => {
+      expect(await init({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', WIRETAP_LAMBDA_EAGER: 'false' })).to.deep.equal({ bundles: ['register.js'], built: false });
+    });
+  });
+
   it("the public wrapHandler() of dist/index.js works with the bundled preload's agent (Lambda mode)", async () => {
     const r = await runApp({
       app: APP,

@@ -7,6 +7,9 @@
 //   wiretap's API (dist/otel-api.js) is the app's copy.
 // - 'lambda-wrap': under Lambda mode, calls a handler wrapped by the public wrapHandler() of dist/index.js
 //   (WIRETAP_INDEX) that makes the same call, and prints what it returned.
+// - 'lambda-init': under Lambda mode, loads the handler file as aws-lambda-ric 3.x does (require), prints
+//   the files loaded and whether wiretap's span provider was built by then (the end of init), then
+//   invokes the handler once (it calls a local server) and prints what it returned.
 const http = require('node:http');
 const mode = process.env.APP_MODE;
 
@@ -40,7 +43,23 @@ function getItem(port) {
   });
 }
 
+async function lambdaInit() {
+  const path = require('node:path');
+  const exported = require(path.join(process.env.LAMBDA_TASK_ROOT, 'index.js'));
+  const files = loaded().files;
+  const built = globalThis[Symbol.for('wiretap.agent.v1')].agent.tracing.processors.length > 0;
+  console.log(JSON.stringify({ files, built }));
+  const server = http.createServer((req, res) => req.resume().on('end', () => res.end('ok')));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  process.env.DOWNSTREAM = `http://127.0.0.1:${server.address().port}`;
+  const context = { awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bundle-test', functionName: 'bundle-test', getRemainingTimeInMillis: () => 30000 };
+  const result = await exported.handler({ n: 1 }, context);
+  console.log(JSON.stringify({ result }));
+  server.close();
+}
+
 async function main() {
+  if (mode === 'lambda-init') return lambdaInit();
   // 'app-api': the app loads the OpenTelemetry API before wiretap needs it (its first server listens below).
   const api = mode === 'app-api' ? require('@opentelemetry/api') : undefined;
   if (mode === 'preload') return console.log(JSON.stringify(loaded()));

@@ -264,6 +264,7 @@ export async function startFunction(options: FunctionOptions): Promise<RunningFu
     AWS_LAMBDA_FUNCTION_NAME: 'wiretap-test',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/wiretap-test',
     AWS_LAMBDA_LOG_STREAM_NAME: '2026/12/01/[$LATEST]0123456789abcdef0123456789abcdef',
     AWS_REGION: 'us-east-1',
