@@ -128,6 +128,20 @@ for (const { ric, node } of RUNTIMES) {
       for (const secret of FAKE_SECRETS) expect(fn.stdout()).to.not.include(secret);
     });
 
+    for (const dir of ['cjs', 'esm']) {
+      it(`provisioned concurrency (everything built in init), ${dir === 'cjs' ? 'CommonJS' : 'ES module'} handler: the same invocation span and call`, async () => {
+        fn = await start(dir, 'index.handler', { ...otlp(), AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' });
+        const out = await fn.api.invoke({ n: 3 });
+        const atResult = receiver.jsonSpans();
+        expect(out.kind, fn.stderr()).to.equal('response');
+        expect(JSON.parse(out.body)).to.include({ n: 3, downstream: 200 });
+        const [inv] = invocationSpans(atResult);
+        expect(inv, 'invocation span received before the result').to.not.equal(undefined);
+        expect(inv!.attributes['faas.coldstart']).to.equal(true);
+        expect(childrenOf(atResult, inv!).map((c) => c.attributes['url.full'])).to.deep.equal([`${downstream.url}/ok`]);
+      });
+    }
+
     it('nested handler paths: src/api/orders.handler and index.nested.deeper.handler', async () => {
       fn = await start('cjs', 'src/api/orders.handler', otlp());
       const out = await fn.api.invoke({});
