@@ -356,6 +356,13 @@ export class OwnSpan implements Span, ReadableSpan {
     return this;
   }
 
+  /** setAttributes of the object these lists describe (distinct keys, in its order). */
+  setAttributeList(keys: readonly string[], values: readonly (AttributeValue | undefined)[]): this {
+    const existing = this.attributeKeys.length;
+    for (let i = 0; i < keys.length; i++) this.put(keys[i], values[i], existing);
+    return this;
+  }
+
   addEvent(name: string, attributesOrStartTime?: SpanAttributes | TimeInput, timeStamp?: TimeInput): this {
     if (this.isEnded()) return this;
     const { eventCountLimit } = this.limits;
