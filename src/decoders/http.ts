@@ -1,10 +1,10 @@
 // The generic HTTP decoder: the HTTP client semantic conventions, for every call. Service decoders add to
 // (and may override) what this gives.
-import type { Attributes } from '@opentelemetry/api';
 import { requestUrl, type Exchange } from '../exchange/types';
 import type { Redactor } from '../redaction/redactor';
 import type { CaptureHeaders } from '../config/load';
 import type { DecodedSpan, Decoder } from './decoder';
+import { AttributeList } from '../spans/attribute-list';
 import * as A from '../semconv';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
@@ -27,20 +27,20 @@ function attributeName(prefix: string, name: string): string {
   return key;
 }
 
-function headerAttributes(prefix: string, headers: Record<string, string>, capture: CaptureHeaders, redactor: Redactor, out: Attributes): void {
+function headerAttributes(prefix: string, headers: Record<string, string>, capture: CaptureHeaders, redactor: Redactor, out: AttributeList): void {
   if (capture === 'all') {
     let n = 0;
     const redacted = redactor.headers(headers);
     for (const name in redacted) {
       if (++n > MAX_HEADERS) break;
-      out[attributeName(prefix, name)] = [redacted[name]];
+      out.set(attributeName(prefix, name), [redacted[name]]);
     }
     return;
   }
   for (const name of capture) {
     const value = headers[name];
     if (value === undefined) continue;
-    out[attributeName(prefix, name)] = [redactor.headers({ [name]: value })[name]];
+    out.set(attributeName(prefix, name), [redactor.headers({ [name]: value })[name]]);
   }
 }
 
@@ -57,33 +57,31 @@ function redactedUrl(req: Exchange['request'], redactor: Redactor): string {
   return url;
 }
 
-export function httpAttributes(x: Exchange, redactor: Redactor, captureHeaders: CaptureHeaders = []): Attributes {
+/** The generic HTTP attributes, added to `out` (empty so far). */
+export function httpAttributes(x: Exchange, redactor: Redactor, captureHeaders: CaptureHeaders, out: AttributeList): void {
   const req = x.request;
   const method = KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
-  const attrs: Attributes = {
-    [A.ATTR_HTTP_REQUEST_METHOD]: method,
-    [A.ATTR_URL_FULL]: redactedUrl(req, redactor),
-    [A.ATTR_URL_SCHEME]: req.scheme,
-    [A.ATTR_SERVER_ADDRESS]: req.host,
-    [A.ATTR_SERVER_PORT]: req.port,
-    [A.ATTR_NETWORK_PROTOCOL_VERSION]: req.protocolVersion,
-    [A.ATTR_WIRETAP_TRANSPORT]: req.transport,
-  };
-  if (method === '_OTHER') attrs[A.ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
-  if (captureHeaders.length !== 0) headerAttributes(A.ATTR_HTTP_REQUEST_HEADER_PREFIX, req.headers, captureHeaders, redactor, attrs);
+  out.add(A.ATTR_HTTP_REQUEST_METHOD, method);
+  out.add(A.ATTR_URL_FULL, redactedUrl(req, redactor));
+  out.add(A.ATTR_URL_SCHEME, req.scheme);
+  out.add(A.ATTR_SERVER_ADDRESS, req.host);
+  out.add(A.ATTR_SERVER_PORT, req.port);
+  out.add(A.ATTR_NETWORK_PROTOCOL_VERSION, req.protocolVersion);
+  out.add(A.ATTR_WIRETAP_TRANSPORT, req.transport);
+  if (method === '_OTHER') out.add(A.ATTR_HTTP_REQUEST_METHOD_ORIGINAL, req.method);
+  if (captureHeaders.length !== 0) headerAttributes(A.ATTR_HTTP_REQUEST_HEADER_PREFIX, req.headers, captureHeaders, redactor, out);
   if (x.response) {
-    attrs[A.ATTR_HTTP_RESPONSE_STATUS_CODE] = x.response.status;
-    if (captureHeaders.length !== 0) headerAttributes(A.ATTR_HTTP_RESPONSE_HEADER_PREFIX, x.response.headers, captureHeaders, redactor, attrs);
-    if (x.response.status >= 400) attrs[A.ATTR_ERROR_TYPE] = String(x.response.status);
+    out.add(A.ATTR_HTTP_RESPONSE_STATUS_CODE, x.response.status);
+    if (captureHeaders.length !== 0) headerAttributes(A.ATTR_HTTP_RESPONSE_HEADER_PREFIX, x.response.headers, captureHeaders, redactor, out);
+    if (x.response.status >= 400) out.add(A.ATTR_ERROR_TYPE, String(x.response.status));
   }
   if (x.error) {
-    attrs[A.ATTR_ERROR_TYPE] = x.error.type;
-    attrs[A.ATTR_WIRETAP_ERROR_MESSAGE] = redactor.text(x.error.message);
+    out.set(A.ATTR_ERROR_TYPE, x.error.type);
+    out.add(A.ATTR_WIRETAP_ERROR_MESSAGE, redactor.text(x.error.message));
   }
   if (x.timings.responseStart !== undefined) {
-    attrs[A.ATTR_WIRETAP_TTFB_MS] = round(x.timings.responseStart - x.timings.start);
+    out.add(A.ATTR_WIRETAP_TTFB_MS, round(x.timings.responseStart - x.timings.start));
   }
-  return attrs;
 }
 
 function round(ms: number): number {
@@ -94,6 +92,8 @@ export const httpDecoder: Decoder = {
   name: 'http',
   match: () => true,
   decode(x, ctx): DecodedSpan {
-    return { name: `${x.request.method} ${x.request.host}`, kind: 'client', attributes: httpAttributes(x, ctx.redactor) };
+    const attributes = new AttributeList();
+    httpAttributes(x, ctx.redactor, [], attributes);
+    return { name: `${x.request.method} ${x.request.host}`, kind: 'client', attributes: attributes.toObject() };
   },
 };

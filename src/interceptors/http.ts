@@ -186,7 +186,10 @@ function unchangedSinceStart(req: ClientRequest, w: Watch): boolean {
   const injected = w.injected;
   let n = 0;
   if (store !== null) {
-    for (const name in store) {
+    // Object.keys, not for-in: see fromOutgoing.
+    const names = Object.keys(store);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       const value = store[name][1];
       let expected = headers[name];
       if (expected === undefined && injected !== undefined) expected = injected[name];

@@ -43,8 +43,13 @@ export function redactionService(
   attributes: Record<string, unknown>,
   head: Pick<RequestHead, 'host' | 'headers'>,
 ): { service?: string; operation?: string } {
-  const service = typeof attributes['rpc.service'] === 'string' ? (attributes['rpc.service'] as string) : undefined;
-  const operation = typeof attributes['rpc.method'] === 'string' ? (attributes['rpc.method'] as string) : undefined;
+  return redactionServiceOf(attributes['rpc.service'], attributes['rpc.method'], head);
+}
+
+/** redactionService from the two attribute values. */
+export function redactionServiceOf(rpcService: unknown, rpcMethod: unknown, head: Pick<RequestHead, 'host' | 'headers'>): { service?: string; operation?: string } {
+  const service = typeof rpcService === 'string' ? rpcService : undefined;
+  const operation = typeof rpcMethod === 'string' ? rpcMethod : undefined;
   if (service !== undefined) return { service, operation };
   const hint = serviceHint(head);
   return { service: hint?.service, operation: operation ?? hint?.operation };

@@ -1,15 +1,17 @@
 // From exchange to span description: a pure function of the exchange, the decoder and the redactor. The
-// live pipeline, the fixture runner, record mode and `wiretap/testing` all call this same function.
+// live pipeline, the fixture runner, record mode and `wiretap/testing` all call this same function (the
+// pipeline takes its attributes as lists, the others as an object).
 import type { Attributes, Link } from '@opentelemetry/api';
 import type { Exchange } from '../exchange/types';
 import type { DecodedKind, Decoder, DecodeContext } from '../decoders/decoder';
 import { httpAttributes, httpDecoder } from '../decoders/http';
 import type { Redactor } from '../redaction/redactor';
-import { redactionService } from '../redaction/service-hint';
+import { redactionServiceOf } from '../redaction/service-hint';
 import type { CaptureBodies, CaptureHeaders } from '../config/load';
 import { bodyText } from '../exchange/body-text';
 import { utf8Prefix } from '../exchange/body';
 import { diag, describe as describeError } from '../diag/log';
+import { AttributeList } from './attribute-list';
 import * as A from '../semconv';
 
 export interface SpanDescription {
@@ -21,6 +23,9 @@ export interface SpanDescription {
   links?: Link[];
   decoder: string;
 }
+
+/** A description with its attributes as lists (what the live pipeline hands to the span). */
+export type ListedDescription = Omit<SpanDescription, 'attributes'> & { attributes: AttributeList };
 
 export interface DescribeOptions {
   redactor: Redactor;
@@ -45,35 +50,27 @@ function lazyText(fn: () => string | undefined): () => string | undefined {
   };
 }
 
-/**
- * Span attributes are written with keys known only at run time. V8 turns an object filled that way into a
- * hash table once it holds more than about 16 properties, unless the shape transition for the next key
- * already exists; `Object.defineProperty` creates transitions without that limit. So the first
- * descriptions, and one in every WARM_EVERY after them (transitions of shapes no live object uses any more
- * are dropped by the GC), write through defineProperty, and the others' plain stores follow the shapes
- * they left: the attributes stay a fast object, cheaper to fill here and to copy into the span. The keys,
- * values and their order are the same either way.
- */
-const WARM_EVERY = 256;
-const WARM_FIRST = 8;
-let described = 0;
-
-function put(attributes: Attributes, key: string, value: Attributes[string], define: boolean): void {
-  if (define) Object.defineProperty(attributes, key, { value, writable: true, enumerable: true, configurable: true });
-  else attributes[key] = value;
+export function describeExchange(x: Exchange, decoder: Decoder, options: DescribeOptions): SpanDescription {
+  return withAttributeObject(describeListed(x, decoder, options));
 }
 
-export function describeExchange(x: Exchange, decoder: Decoder, options: DescribeOptions): SpanDescription {
+/** The description with an attributes object, for whatever reads one (record mode, metrics). */
+export function withAttributeObject(d: ListedDescription): SpanDescription {
+  return { name: d.name, kind: d.kind, attributes: d.attributes.toObject(), error: d.error, links: d.links, decoder: d.decoder };
+}
+
+export function describeListed(x: Exchange, decoder: Decoder, options: DescribeOptions): ListedDescription {
   const { redactor } = options;
-  const define = described < WARM_FIRST || described % WARM_EVERY === 0;
-  described = described >= WARM_EVERY * 1024 ? WARM_FIRST : described + 1;
   const ctx: DecodeContext = {
     redactor,
     requestText: lazyText(() => bodyText(x.requestBody, x.request.headers)),
     responseText: lazyText(() => bodyText(x.responseBody, x.response?.headers)),
     state: options.state ?? new Map(),
   };
-  const attributes = httpAttributes(x, redactor, options.captureHeaders);
+  const attributes = new AttributeList();
+  httpAttributes(x, redactor, options.captureHeaders ?? [], attributes);
+  // The decoder's keys are distinct (an object's): each can only be one of the generic ones.
+  const generic = attributes.keys.length;
   let name = `${x.request.method} ${x.request.host}`;
   let kind: DecodedKind = 'client';
   let error: SpanDescription['error'];
@@ -94,7 +91,7 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
         lastValues.redacted.length = 0;
       }
       const keys = Object.keys(own);
-      for (let i = 0; i < keys.length; i++) put(attributes, keys[i], redactedAt(i, own[keys[i]], redactor), define);
+      for (let i = 0; i < keys.length; i++) attributes.set(keys[i], redactedAt(i, own[keys[i]], redactor), generic);
       if (decoded.error) error = decoded.error;
       links = decoded.links;
       if (decoded.addBodies === false) addBodies = false;
@@ -102,31 +99,31 @@ export function describeExchange(x: Exchange, decoder: Decoder, options: Describ
     } catch (err) {
       // A decoder that throws loses only its own attributes.
       diag.once('error', `decode:${decoder.name}`, `decoder ${decoder.name} threw (${describeError(err)}); falling back to generic HTTP`);
-      put(attributes, A.ATTR_WIRETAP_DECODER_ERROR, `${decoder.name}: ${describeError(err)}`.slice(0, 200), define);
+      attributes.set(A.ATTR_WIRETAP_DECODER_ERROR, `${decoder.name}: ${describeError(err)}`.slice(0, 200));
     }
   }
-  put(attributes, A.ATTR_WIRETAP_DECODER, used, define);
+  attributes.set(A.ATTR_WIRETAP_DECODER, used);
 
   const failed = x.error !== undefined || (x.response !== undefined && x.response.status >= 400) || error !== undefined;
   if (!error && x.error) error = { type: x.error.type, message: redactor.text(x.error.message) };
   if (!error && x.response && x.response.status >= 400) error = { type: String(x.response.status) };
-  if (error && !attributes[A.ATTR_ERROR_TYPE]) put(attributes, A.ATTR_ERROR_TYPE, error.type, define);
+  if (error && !attributes.get(A.ATTR_ERROR_TYPE)) attributes.set(A.ATTR_ERROR_TYPE, error.type);
 
-  if (x.requestBody && x.requestBody.size >= 0) put(attributes, A.ATTR_HTTP_REQUEST_BODY_SIZE, x.requestBody.size, define);
-  if (x.responseBody && x.responseBody.size >= 0) put(attributes, A.ATTR_HTTP_RESPONSE_BODY_SIZE, x.responseBody.size, define);
+  if (x.requestBody && x.requestBody.size >= 0) attributes.set(A.ATTR_HTTP_REQUEST_BODY_SIZE, x.requestBody.size);
+  if (x.responseBody && x.responseBody.size >= 0) attributes.set(A.ATTR_HTTP_RESPONSE_BODY_SIZE, x.responseBody.size);
 
   const capture = options.captureBodies === 'all' || (options.captureBodies === 'decoded' && used !== httpDecoder.name);
   if (capture && addBodies) {
     const cap = failed ? options.maxErrorBodyBytes : options.maxBodyBytes;
     // Without a decoder's service (none matched, or it threw), the head still selects the service rules.
-    const { service, operation } = redactionService(attributes, x.request);
-    putBody(attributes, define, 'request', ctx.requestText(), x.requestBody?.truncated ?? false, cap, x.request.headers['content-type'], redactor, service, operation);
-    putBody(attributes, define, 'response', ctx.responseText(), x.responseBody?.truncated ?? false, cap, x.response?.headers['content-type'], redactor, service, operation);
+    const { service, operation } = redactionServiceOf(attributes.get(A.ATTR_RPC_SERVICE), attributes.get(A.ATTR_RPC_METHOD), x.request);
+    putBody(attributes, 'request', ctx.requestText(), x.requestBody?.truncated ?? false, cap, x.request.headers['content-type'], redactor, service, operation);
+    putBody(attributes, 'response', ctx.responseText(), x.responseBody?.truncated ?? false, cap, x.response?.headers['content-type'], redactor, service, operation);
   }
 
   if (x.incomplete) {
-    put(attributes, A.ATTR_WIRETAP_INCOMPLETE, true, define);
-    put(attributes, A.ATTR_WIRETAP_ELAPSED_MS, Math.round((x.timings.end ?? Date.now()) - x.timings.start), define);
+    attributes.set(A.ATTR_WIRETAP_INCOMPLETE, true);
+    attributes.set(A.ATTR_WIRETAP_ELAPSED_MS, Math.round((x.timings.end ?? Date.now()) - x.timings.start));
     if (!error) error = { type: 'incomplete', message: 'still in flight when reported' };
   }
   return { name, kind, attributes, error, links, decoder: used };
@@ -174,8 +171,7 @@ function redactedValue(v: Attributes[string], redactor: Redactor): Attributes[st
 const MIN_SECRET_TEXT = 4;
 
 function putBody(
-  attributes: Attributes,
-  define: boolean,
+  attributes: AttributeList,
   side: 'request' | 'response',
   text: string | undefined,
   truncated: boolean,
@@ -194,10 +190,10 @@ function putBody(
   }
   const content = redactor.body(text, { contentType, service, operation, truncated: cut, side });
   if (side === 'request') {
-    put(attributes, A.ATTR_HTTP_REQUEST_BODY_CONTENT, content, define);
-    if (cut) put(attributes, A.ATTR_WIRETAP_REQUEST_BODY_TRUNCATED, true, define);
+    attributes.set(A.ATTR_HTTP_REQUEST_BODY_CONTENT, content);
+    if (cut) attributes.set(A.ATTR_WIRETAP_REQUEST_BODY_TRUNCATED, true);
   } else {
-    put(attributes, A.ATTR_HTTP_RESPONSE_BODY_CONTENT, content, define);
-    if (cut) put(attributes, A.ATTR_WIRETAP_RESPONSE_BODY_TRUNCATED, true, define);
+    attributes.set(A.ATTR_HTTP_RESPONSE_BODY_CONTENT, content);
+    if (cut) attributes.set(A.ATTR_WIRETAP_RESPONSE_BODY_TRUNCATED, true);
   }
 }

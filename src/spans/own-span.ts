@@ -38,6 +38,32 @@ import type { IdGenerator, ReadableSpan, Sampler, SpanLimits, SpanProcessor, Tim
 
 type Core = typeof import('@opentelemetry/core');
 
+// Read once, here: in the bundle every use of the API's exports goes through a getter (esbuild's __toESM
+// copy), and core's through its own; several per span on this path.
+const traceApi = trace;
+const diagApi = diag;
+const INTERNAL = SpanKind.INTERNAL;
+const RECORD_AND_SAMPLED = SamplingDecision.RECORD_AND_SAMPLED;
+const NOT_RECORD = SamplingDecision.NOT_RECORD;
+const SAMPLED = TraceFlags.SAMPLED;
+const NOT_SAMPLED = TraceFlags.NONE;
+const UNSET = SpanStatusCode.UNSET;
+
+/** What the span record uses of @opentelemetry/core, read from it once per tracer. */
+interface CoreParts {
+  isTracingSuppressed: Core['isTracingSuppressed'];
+  otperformance: Core['otperformance'];
+  timeOrigin: number;
+  hrTime: Core['hrTime'];
+  hrTimeDuration: Core['hrTimeDuration'];
+  addHrTimes: Core['addHrTimes'];
+}
+
+function coreParts(core: Core): CoreParts {
+  const { isTracingSuppressed, otperformance, hrTime, hrTimeDuration, addHrTimes } = core;
+  return { isTracingSuppressed, otperformance, timeOrigin: otperformance.timeOrigin, hrTime, hrTimeDuration, addHrTimes };
+}
+
 /** What the SDK tracer was built with: read once from it, so that every setting is the SDK's own. */
 export interface OwnTracerParts {
   sampler: Sampler;
@@ -95,12 +121,12 @@ function sanitize(attributes: unknown): Attributes {
   for (const key in attrs) {
     if (!hasOwn.call(attrs, key)) continue;
     if (key === '') {
-      diag.warn(`Invalid attribute key: ${key}`);
+      diagApi.warn(`Invalid attribute key: ${key}`);
       continue;
     }
     const val = attrs[key];
     if (!isAttributeValue(val)) {
-      diag.warn(`Invalid attribute value set for key: ${key}`);
+      diagApi.warn(`Invalid attribute value set for key: ${key}`);
       continue;
     }
     out[key] = Array.isArray(val) ? val.slice() : (val as AttributeValue | undefined);
@@ -126,22 +152,24 @@ function millisToHrTime(epochMillis: number): HrTime {
 export class OwnTracer implements Tracer {
   readonly instrumentationScope: InstrumentationScope;
   private readonly processors: readonly SpanProcessor[];
+  private readonly core: CoreParts;
 
   constructor(
     private readonly parts: OwnTracerParts,
-    private readonly core: Core = require('@opentelemetry/core') as Core, // eslint-disable-line @typescript-eslint/no-require-imports
+    core: Core = require('@opentelemetry/core') as Core, // eslint-disable-line @typescript-eslint/no-require-imports
   ) {
     this.instrumentationScope = parts.scope;
     this.processors = parts.processors;
+    this.core = coreParts(core);
   }
 
   /** Tracer.startSpan of the SDK, step for step (minus the no-op tracer metrics of a provider without a MeterProvider). */
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = apiContext.active()): Span {
-    if (options.root) ctx = trace.deleteSpan(ctx);
-    const parentSpan = trace.getSpan(ctx);
+    if (options.root) ctx = traceApi.deleteSpan(ctx);
+    const parentSpan = traceApi.getSpan(ctx);
     if (this.core.isTracingSuppressed(ctx)) {
-      diag.debug('Instrumentation suppressed, returning Noop Span');
-      return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+      diagApi.debug('Instrumentation suppressed, returning Noop Span');
+      return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
     }
     const parentSpanContext = parentSpan?.spanContext();
     const ids = this.parts.idGenerator;
@@ -149,22 +177,22 @@ export class OwnTracer implements Tracer {
     let validParent: SpanContext | undefined;
     let traceId: string;
     let traceState;
-    if (!parentSpanContext || !trace.isSpanContextValid(parentSpanContext)) traceId = ids.generateTraceId();
+    if (!parentSpanContext || !traceApi.isSpanContextValid(parentSpanContext)) traceId = ids.generateTraceId();
     else {
       traceId = parentSpanContext.traceId;
       traceState = parentSpanContext.traceState;
       validParent = parentSpanContext;
     }
-    const kind = options.kind ?? SpanKind.INTERNAL;
+    const kind = options.kind ?? INTERNAL;
     const links: Link[] = options.links ? options.links.map((link) => ({ context: link.context, attributes: sanitize(link.attributes) })) : [];
     const attributes = sanitize(options.attributes);
     const result = this.parts.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
     traceState = result.traceState ?? traceState;
-    const traceFlags = result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
+    const traceFlags = result.decision === RECORD_AND_SAMPLED ? SAMPLED : NOT_SAMPLED;
     const spanContext: SpanContext = { traceId, spanId, traceFlags, traceState };
-    if (result.decision === SamplingDecision.NOT_RECORD) {
-      diag.debug('Recording is off, propagating context in a non-recording span');
-      return trace.wrapSpanContext(spanContext);
+    if (result.decision === NOT_RECORD) {
+      diagApi.debug('Recording is off, propagating context in a non-recording span');
+      return traceApi.wrapSpanContext(spanContext);
     }
     // The SDK sanitises the merged attributes again because the sampler may have added some; when it
     // added none, `attributes` is already sanitised (the second pass would only copy it).
@@ -187,7 +215,7 @@ export class OwnTracer implements Tracer {
     else [opts, ctx, fn] = rest as [SpanOptions, Context, Fn];
     const parent = ctx ?? apiContext.active();
     const span = this.startSpan(name, opts, parent);
-    return apiContext.with(trace.setSpan(parent, span), fn, undefined, span);
+    return apiContext.with(traceApi.setSpan(parent, span), fn, undefined, span);
   }) as Tracer['startActiveSpan'];
 }
 
@@ -211,7 +239,7 @@ export class OwnSpan implements Span, ReadableSpan {
   readonly startTime: HrTime;
   endTime: HrTime = [0, 0];
   duration: HrTime = [-1, -1];
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  status: SpanStatus = { code: UNSET };
   ended = false;
   readonly resource: Resource;
   readonly instrumentationScope: InstrumentationScope;
@@ -229,7 +257,7 @@ export class OwnSpan implements Span, ReadableSpan {
 
   constructor(
     private readonly parts: OwnTracerParts,
-    private readonly core: Core,
+    private readonly core: CoreParts,
     name: string,
     kind: SpanKind,
     private readonly ctx: SpanContext,
@@ -255,7 +283,7 @@ export class OwnSpan implements Span, ReadableSpan {
     if (this.performanceStart !== undefined) return;
     const wall = (this.wallStart = Date.now());
     this.performanceStart = this.core.otperformance.now();
-    this.performanceOffset = wall - (this.performanceStart + this.core.otperformance.timeOrigin);
+    this.performanceOffset = wall - (this.performanceStart + this.core.timeOrigin);
   }
 
   spanContext(): SpanContext {
@@ -270,11 +298,11 @@ export class OwnSpan implements Span, ReadableSpan {
   private put(key: string, value: AttributeValue | undefined, existing: number): this {
     if (value == null || this.isEnded()) return this;
     if (key.length === 0) {
-      diag.warn(`Invalid attribute key: ${key}`);
+      diagApi.warn(`Invalid attribute key: ${key}`);
       return this;
     }
     if (!isAttributeValue(value)) {
-      diag.warn(`Invalid attribute value set for key: ${key}`);
+      diagApi.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
     // An object ignores a string stored under __proto__ (SpanImpl counts it and keeps nothing): so here.
@@ -328,16 +356,23 @@ export class OwnSpan implements Span, ReadableSpan {
     return this;
   }
 
+  /** setAttributes of the object these lists describe (distinct keys, in its order). */
+  setAttributeList(keys: readonly string[], values: readonly (AttributeValue | undefined)[]): this {
+    const existing = this.attributeKeys.length;
+    for (let i = 0; i < keys.length; i++) this.put(keys[i], values[i], existing);
+    return this;
+  }
+
   addEvent(name: string, attributesOrStartTime?: SpanAttributes | TimeInput, timeStamp?: TimeInput): this {
     if (this.isEnded()) return this;
     const { eventCountLimit } = this.limits;
     if (eventCountLimit === 0) {
-      diag.warn('No events allowed.');
+      diagApi.warn('No events allowed.');
       this.droppedEventsCount++;
       return this;
     }
     if (eventCountLimit !== undefined && this.events.length >= eventCountLimit) {
-      if (this.droppedEventsCount === 0) diag.debug('Dropping extra events.');
+      if (this.droppedEventsCount === 0) diagApi.debug('Dropping extra events.');
       this.events.shift();
       this.droppedEventsCount++;
     }
@@ -375,7 +410,7 @@ export class OwnSpan implements Span, ReadableSpan {
       return this;
     }
     if (linkCountLimit !== undefined && this.links.length >= linkCountLimit) {
-      if (this.droppedLinksCount === 0) diag.debug('Dropping extra links.');
+      if (this.droppedLinksCount === 0) diagApi.debug('Dropping extra links.');
       this.links.shift();
       this.droppedLinksCount++;
     }
@@ -399,7 +434,7 @@ export class OwnSpan implements Span, ReadableSpan {
     const next: SpanStatus = { code: status.code };
     if (status.code === SpanStatusCode.ERROR) {
       if (typeof status.message === 'string') next.message = status.message;
-      else if (status.message != null) diag.warn(`Dropping invalid status.message of type '${typeof status.message}', expected 'string'`);
+      else if (status.message != null) diagApi.warn(`Dropping invalid status.message of type '${typeof status.message}', expected 'string'`);
     }
     this.status = next;
     return this;
@@ -413,18 +448,18 @@ export class OwnSpan implements Span, ReadableSpan {
 
   end(endTime?: TimeInput): void {
     if (this.isEnded()) {
-      diag.error(`${this.name} ${this.ctx.traceId}-${this.ctx.spanId} - You can only call end() on a span once.`);
+      diagApi.error(`${this.name} ${this.ctx.traceId}-${this.ctx.spanId} - You can only call end() on a span once.`);
       return;
     }
     this.endTime = this.time(endTime);
     this.duration = this.core.hrTimeDuration(this.startTime, this.endTime);
     if (this.duration[0] < 0) {
-      diag.warn('Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.', this.startTime, this.endTime);
+      diagApi.warn('Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.', this.startTime, this.endTime);
       this.endTime = this.startTime.slice() as HrTime;
       this.duration = [0, 0];
     }
-    if (this.droppedEventsCount > 0) diag.warn(`Dropped ${this.droppedEventsCount} events because eventCountLimit reached`);
-    if (this.droppedLinksCount > 0) diag.warn(`Dropped ${this.droppedLinksCount} links because linkCountLimit reached`);
+    if (this.droppedEventsCount > 0) diagApi.warn(`Dropped ${this.droppedEventsCount} events because eventCountLimit reached`);
+    if (this.droppedLinksCount > 0) diagApi.warn(`Dropped ${this.droppedLinksCount} links because linkCountLimit reached`);
     const processors = this.parts.processors;
     for (const p of processors) p.onEnding?.(this);
     this.ended = true;
@@ -445,7 +480,7 @@ export class OwnSpan implements Span, ReadableSpan {
       if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
     }
     if (attributes['exception.type'] || attributes['exception.message']) this.addEvent('exception', attributes, time);
-    else diag.warn(`Failed to record an exception ${String(exception)}`);
+    else diagApi.warn(`Failed to record an exception ${String(exception)}`);
   }
 
   /** SpanImpl._getTime. */
@@ -453,7 +488,7 @@ export class OwnSpan implements Span, ReadableSpan {
     if (typeof input === 'number') {
       // Epoch milliseconds are far above any performance.now() (it would take the process decades to get
       // there): decided without reading the clock. Anything smaller is compared as SpanImpl does.
-      if (input < this.core.otperformance.timeOrigin && input <= this.core.otperformance.now()) {
+      if (input < this.core.timeOrigin && input <= this.core.otperformance.now()) {
         this.clocks();
         return this.core.hrTime(input + this.performanceOffset!);
       }
@@ -470,7 +505,7 @@ export class OwnSpan implements Span, ReadableSpan {
   private isEnded(): boolean {
     if (this.ended) {
       const error = new Error(`Operation attempted on ended Span {traceId: ${this.ctx.traceId}, spanId: ${this.ctx.spanId}}`);
-      diag.warn(`Cannot execute the operation on ended Span {traceId: ${this.ctx.traceId}, spanId: ${this.ctx.spanId}}`, error);
+      diagApi.warn(`Cannot execute the operation on ended Span {traceId: ${this.ctx.traceId}, spanId: ${this.ctx.spanId}}`, error);
     }
     return this.ended;
   }
@@ -479,7 +514,7 @@ export class OwnSpan implements Span, ReadableSpan {
   private truncate(value: AttributeValue): AttributeValue {
     const limit = this.valueLengthLimit;
     if (limit <= 0) {
-      diag.warn(`Attribute value limit must be positive, got ${limit}`);
+      diagApi.warn(`Attribute value limit must be positive, got ${limit}`);
       return value;
     }
     if (typeof value === 'string') return value.length <= limit ? value : value.substring(0, limit);

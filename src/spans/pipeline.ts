@@ -22,7 +22,9 @@ import { fromFlatList, type FlatHeaders } from '../exchange/headers';
 import type { Exchange, Headers, RequestHead } from '../exchange/types';
 import type { Recorder, StartRecording } from '../interceptors/interceptor';
 import type { Redactor } from '../redaction/redactor';
-import { describeExchange, type SpanDescription } from './describe';
+import { describeListed, withAttributeObject, type ListedDescription, type SpanDescription } from './describe';
+import { OwnSpan } from './own-span';
+import { AttributeList } from './attribute-list';
 import { httpDecoder } from '../decoders/http';
 import { diag, describe } from '../diag/log';
 import * as A from '../semconv';
@@ -316,7 +318,7 @@ export class Recording implements Recorder {
       const { registry, redactor, config } = this.pipeline.options;
       // Headers set after the request was created (setHeader before the first write) may name a service.
       if (this.decoder === httpDecoder) this.decoder = registry.match(x.request);
-      const d = describeExchange(x, this.decoder, {
+      const d = describeListed(x, this.decoder, {
         redactor,
         captureBodies: config.captureBodies,
         captureHeaders: config.captureHeaders,
@@ -326,8 +328,11 @@ export class Recording implements Recorder {
       });
       applyDescription(this.span, d);
       this.span.end(x.timings.end);
-      this.pipeline.options.onExchange?.(x, d);
-      this.pipeline.options.onEnd?.(x, d, this.decoder);
+      const { onExchange, onEnd } = this.pipeline.options;
+      if (onExchange === undefined && onEnd === undefined) return;
+      const described = withAttributeObject(d);
+      onExchange?.(x, described);
+      onEnd?.(x, described, this.decoder);
     } catch (err) {
       diag.once('error', 'pipeline.finish', `could not finish a span: ${describe(err)}`);
       try {
@@ -339,9 +344,12 @@ export class Recording implements Recorder {
   }
 }
 
-export function applyDescription(span: Span, d: SpanDescription): void {
+export function applyDescription(span: Span, d: ListedDescription | SpanDescription): void {
   span.updateName(d.name);
-  span.setAttributes(d.attributes);
+  const attributes = d.attributes;
+  if (!(attributes instanceof AttributeList)) span.setAttributes(attributes);
+  else if (span instanceof OwnSpan) span.setAttributeList(attributes.keys, attributes.values);
+  else span.setAttributes(attributes.toObject());
   // The kind is fixed at start in the OpenTelemetry API; SDK spans keep it as a plain field, so a decoder
   // that learns it from the body (e.g. SNS Publish over the query protocol) can still correct it.
   const wanted = KIND[d.kind];
