@@ -194,6 +194,9 @@ function rememberedAttributes<T>(encode: (key: string, value: unknown) => T): (k
 /** A string JSON.stringify writes as it is between quotes: no quote, backslash, control character or surrogate. */
 const PLAIN_JSON_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
+/** The pieces joined into one flat string (V8 joins an array of several into one sequential string). */
+const flat = (...pieces: string[]): string => pieces.join('');
+
 /**
  * JSON.stringify of a string or a number, without its call into the runtime where the text is known: a
  * string with nothing to escape, a finite number (written as String writes it, -0 as 0).
@@ -230,19 +233,28 @@ function jsonSpanWriter(): (span: ReadableSpan) => string {
       case 'boolean':
         return value ? '{"boolValue":true}' : '{"boolValue":false}';
       default:
-        return JSON.stringify(toAnyValue(value, JSON_ENCODER));
+        return Array.isArray(value) ? arrayValue(value) : JSON.stringify(toAnyValue(value, JSON_ENCODER));
     }
   };
+  // toAnyValue's array case (every index, holes read as undefined), without its object tree.
+  const arrayValue = (values: readonly unknown[]): string => {
+    let out = '{"arrayValue":{"values":[';
+    for (let i = 0; i < values.length; i++) out += i > 0 ? `,${anyValue(values[i])}` : anyValue(values[i]);
+    return `${out}]}}`;
+  };
+  // The texts kept across spans are made flat: a text built with `+` is a tree of its pieces, and the
+  // span's text, copied to the slab, is flattened piece by piece (~8 pieces per attribute: ~10 k
+  // instructions per GetItem span).
   const prefixes = new Map<string, string>();
   const prefix = (key: string): string => {
     let p = prefixes.get(key);
     if (p === undefined) {
-      p = `{"key":${JSON.stringify(key)},"value":`;
+      p = flat('{"key":', JSON.stringify(key), ',"value":');
       if (prefixes.size < MAX_KEYS) prefixes.set(key, p);
     }
     return p;
   };
-  const remembered = rememberedAttributes((key, value) => `${prefix(key)}${anyValue(value)}}`);
+  const remembered = rememberedAttributes((key, value) => flat(prefix(key), anyValue(value), '}'));
   const attribute = (key: string, value: unknown): string => remembered(key, value) ?? `${prefix(key)}${anyValue(value)}}`;
   // hrTimeToNanos(t).toString() without BigInt where the time is normalised (as the SDK keeps it).
   const nanos = (t: readonly [number, number]): string => {
