@@ -46,11 +46,16 @@ describe('encoded spans (encoded once at span end)', () => {
       const collect: SpanProcessor = { onStart: () => undefined, onEnd: (s) => void ended.push(s), forceFlush: async () => undefined, shutdown: async () => undefined };
       const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'shop' }), spanProcessors: [collect] });
       const tracer = provider.getTracer('wiretap', '1.2.3');
-      const odd: unknown[] = [0, -0, -1, 1.5, -2.25, 1e21, 2 ** 53 + 2, Number.MAX_VALUE, 5e-324, true, false, '', 'é ✓', '\ud800 lone', '"\\\n\u0001', 'x'.repeat(300), 'y'.repeat(200), ['a', 'b'], [1, 2.5], [true], []];
+      const odd: unknown[] = [0, -0, -1, 1.5, -2.25, 1e21, 2 ** 53 + 2, Number.MAX_VALUE, 5e-324, true, false, '', 'é ✓', '\ud800 lone', '"\\\n\u0001', 'x'.repeat(300), 'y'.repeat(200), ['a', 'b'], [1, 2.5], [true], [],
+        // Arrays as the SDK keeps them (nulls inside, odd numbers and strings), and strings of every UTF-8 width,
+        // lone surrogates, short and long (the writers take shortcuts by length and for ASCII), and a huge one.
+        ['a', null, 'b'], [-0, Number.NaN, 1e21, -1.5], ['é ✓', '\ud800', '"q"\\', ''], ['x'.repeat(300)],
+        '\u0080\u07ff\u0800\uffff', '😀'.repeat(50), 'é'.repeat(100), `${'a'.repeat(200)}é`, `${'\udc00'.repeat(70)}x`, `a\ud83d`, `${'b'.repeat(90)}\ud83d`, 'z'.repeat(70_000),
+        'q'.repeat(31), 'q'.repeat(32), 'é'.repeat(31), `${'q'.repeat(30)}é`, 'q'.repeat(127), 'q'.repeat(128), 'é'.repeat(64)];
       const parent = tracer.startSpan('parent', { startTime: [1_800_000_000, 0] });
       const parentCtx = trace.setSpan(ROOT_CONTEXT, parent);
-      for (let i = 0; i < 80; i++) {
-        const attributes: Record<string, unknown> = { 'http.request.method': 'GET', 'server.port': 443, 'aws.request_id': `REQ-${i}`, 'wiretap.elapsed_ms': i / 7, odd: odd[i % odd.length], [`k${i % 5}`]: i % 3 === 0 ? 'same' : i, '1': 'integer-like key first' };
+      for (let i = 0; i < 150; i++) {
+        const attributes: Record<string, unknown> = { 'http.request.method': 'GET', 'server.port': 443, 'aws.request_id': `REQ-${i}`, 'wiretap.elapsed_ms': i / 7, odd: odd[i % odd.length], 'odd.again': odd[(i * 5 + 3) % odd.length], [`k${i % 5}`]: i % 3 === 0 ? 'same' : i, '1': 'integer-like key first' };
         const s = tracer.startSpan(`GET /${i}`, { kind: i % 4, startTime: [1_800_000_000 + i, i * 12_345], attributes: attributes as never }, i % 2 ? parentCtx : undefined);
         if (i % 9 === 0) s.setStatus({ code: SpanStatusCode.ERROR, message: `boom ${i}` });
         if (i % 11 === 0) s.setStatus({ code: SpanStatusCode.OK });
