@@ -144,7 +144,7 @@ function redactValue(value: AttributeValue, redactor: Redactor): AttributeValue 
 
 /**
  * The resource every signal of wiretap's own carries: detected, then redacted (command-line secrets) by the
- * agent's redactor (not a second one of its own: building a redactor is a good part of a Lambda init's cost).
+ * redactor given, the agent's own (one redactor per process, with the same rules for everything).
  */
 export function wiretapResource(env: Env, config: Config, redactor: Redactor): Resource {
   const resource = buildResource(env, config.lambda);
