@@ -129,7 +129,7 @@ for (const { ric, node } of RUNTIMES) {
     });
 
     for (const dir of ['cjs', 'esm']) {
-      it(`provisioned concurrency (everything built in init), ${dir === 'cjs' ? 'CommonJS' : 'ES module'} handler: the same invocation span and call`, async () => {
+      it(`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency (wiretap builds everything in init; test/e2e/bundle.test.ts checks that), ${dir === 'cjs' ? 'CommonJS' : 'ES module'} handler: the same invocation span and call, delivered before the result`, async () => {
         fn = await start(dir, 'index.handler', { ...otlp(), AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' });
         const out = await fn.api.invoke({ n: 3 });
         const atResult = receiver.jsonSpans();
