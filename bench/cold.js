@@ -5,7 +5,7 @@
 //                                    exporter, OTLP http/json and http/protobuf to a local receiver
 // For each: median whole-process CPU (bash `time`, user + sys, children included) of RUNS interleaved
 // runs, the first call's own CPU as the app measures it, and the instruction count of one run under
-// `valgrind --tool=cachegrind` (deterministic to ~0.3%; it does not follow child processes, so the
+// `valgrind --tool=cachegrind` (bench/whole.js; deterministic to ~0.3%; it does not follow child processes, so the
 // synchronous exit send of OTLP, a child process, is in the CPU column only). Default register: dist/.
 // BENCH_COLD_NODE picks the node binary; BENCH_COLD_CACHEGRIND=0 skips valgrind. Prints JSON.
 // wiretap's V8 code cache (dist/.v8-cache, written by the first process of an install) is used as an app
@@ -16,6 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startServers } = require('./servers');
+const { cachegrind } = require('./whole');
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.argv[2] || 7);
@@ -75,9 +76,7 @@ const median = (xs) => {
   for (const [name, args, env] of cases) {
     const row = { cpuMs: median(cpu.get(name)), firstCallCpuMs: median(first.get(name)), cpuRunsMs: cpu.get(name).map(Math.round) };
     if (CACHEGRIND) {
-      const res = await run('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', NODE, ...args], { ...base, ...env });
-      const m = /I\s+refs:\s+([\d,]+)/.exec(res.stderr);
-      row.instructions = m ? Number(m[1].replace(/,/g, '')) : undefined;
+      row.instructions = (await cachegrind([NODE, ...args], { ...base, ...env })).instructions;
     }
     result.cases[name] = row;
   }

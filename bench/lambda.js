@@ -24,6 +24,7 @@ if (!fs.existsSync(harness)) {
 }
 const { startFunction, nodeBinary, ricMissing } = require(harness);
 const { startOtlpReceiver } = require(path.join(ROOT, 'build', 'test', 'helpers', 'otlp-receiver.js'));
+const { hashSeedPrimeSearch } = require('./whole');
 
 // index.handler: one HTTP call, nothing imported; producer.handler: imports @aws-sdk/client-sqs (a typical init).
 const HANDLERS = (process.env.BENCH_LAMBDA_HANDLER || 'sdk.handler,index.handler').split(',');
@@ -71,20 +72,6 @@ function envFor(config, downstream, receiver) {
 }
 
 /** Instructions of the runtime process (cachegrind) ended by SIGTERM after `invocations` invocations. */
-/**
- * Instructions V8 spent finding a prime for its random hash seed at isolate start (detail::sprp, from
- * HashSeed::InitializeRoots): 6-14 M that change from run to run with the seed, and are no one's cost.
- */
-function hashSeedPrimeSearch(cachegrindOut) {
-  let sum = 0;
-  let inSearch = false;
-  for (const line of fs.readFileSync(cachegrindOut, 'utf8').split('\n')) {
-    if (line.startsWith('fn=')) inSearch = line.includes('detail::sprp');
-    else if (inSearch && /^\d/.test(line)) sum += Number(line.split(' ')[1]);
-  }
-  return sum;
-}
-
 async function instructions(runtime, config, downstream, receiver, handler, invocations) {
   const os = require('node:os');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiretap-lambda-cg-'));
